@@ -1,0 +1,52 @@
+/**
+ * Validation of every KioskApi call that crosses from the renderer (IPC or WebSocket). A call that does not
+ * validate is answered `E8001 api.bad-request` and never reaches the core, so nothing changes.
+ */
+import { z } from 'zod';
+import { LEVEL_KEYS } from '../shared/levels.js';
+import { LANGUAGES, type KioskApi, type KioskApiMethod, type ActionResult } from '../shared/kiosk-api.js';
+import { HOST_ERRORS } from '../shared/errors/index.js';
+
+const sessionId = z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/);
+
+export const API_PARAM_SCHEMAS = {
+  getView: z.tuple([]),
+  rate: z.tuple([sessionId, z.enum(LEVEL_KEYS)]),
+  submitReasons: z.tuple([sessionId, z.array(z.string().min(1).max(16)).max(32), z.string().max(150)]),
+  changeLevel: z.tuple([sessionId]),
+  setLanguage: z.tuple([z.enum(LANGUAGES)]),
+  setLargeType: z.tuple([z.boolean()]),
+  padKey: z.tuple([z.string().min(1).max(32).regex(/^[A-Za-z0-9]+$/)]),
+} as const satisfies Record<KioskApiMethod, z.ZodType>;
+
+export type ApiCallOutcome = { ok: true; value: unknown } | { ok: false; code: string; message: string };
+
+function isMethod(value: unknown): value is KioskApiMethod {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(API_PARAM_SCHEMAS, value);
+}
+
+/** Validates `method` and `params`, then calls the API. Never throws; errors carry a stable code. */
+export async function dispatchApiCall(api: KioskApi, method: unknown, params: unknown): Promise<ApiCallOutcome> {
+  if (!isMethod(method)) {
+    return { ok: false, code: HOST_ERRORS.badRequest.code, message: 'unknown method' };
+  }
+  const parsed = API_PARAM_SCHEMAS[method].safeParse(params);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, code: HOST_ERRORS.badRequest.code, message: `invalid parameter ${issue?.path.join('.') ?? ''}`.trim() };
+  }
+  const fn = api[method] as (...args: unknown[]) => Promise<unknown>;
+  try {
+    const value = await fn.apply(api, parsed.data as unknown[]);
+    return { ok: true, value };
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    return {
+      ok: false,
+      code: typeof code === 'string' ? code : HOST_ERRORS.startupFailed.code,
+      message: 'the kiosk could not handle this call',
+    };
+  }
+}
+
+export type { ActionResult };
