@@ -9,7 +9,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.{ts,mts,js,mjs}'],
+    files: ['**/*.{ts,mts,cts,js,mjs,cjs}'],
     languageOptions: { globals: { ...globals.node } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -24,7 +24,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['node:*', 'fs', 'path', 'electron', '**/src/*', '!**/src/shared/*'], message: 'The renderer imports only src/shared.' }] },
+        {
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'path', 'electron', '**/src/*', '!**/src/shared'],
+              message: 'The renderer imports only src/shared.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -14,10 +14,26 @@ const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
 const token = z.string().regex(/^[A-Za-z0-9_-]{43,}$/, 'must be at least 32 random bytes, base64url or hex');
 
 export const deviceSchema = z.discriminatedUnion('transport', [
-  z.object({ transport: z.literal('serial'), path: z.string().min(1), baudRate: z.number().int().positive().default(115200) }),
-  z.object({ transport: z.literal('hid'), vendorId: z.number().int().min(0).max(0xffff), productId: z.number().int().min(0).max(0xffff), path: z.string().optional() }),
-  z.object({ transport: z.literal('usb'), vendorId: z.number().int().min(0).max(0xffff), productId: z.number().int().min(0).max(0xffff) }),
-  z.object({ transport: z.literal('tcp'), url: z.string().regex(/^tcp:\/\/[^\s:/]+:\d{1,5}$/, 'must be tcp://host:port') }),
+  z.object({
+    transport: z.literal('serial'),
+    path: z.string().min(1),
+    baudRate: z.number().int().positive().default(115200),
+  }),
+  z.object({
+    transport: z.literal('hid'),
+    vendorId: z.number().int().min(0).max(0xffff),
+    productId: z.number().int().min(0).max(0xffff),
+    path: z.string().optional(),
+  }),
+  z.object({
+    transport: z.literal('usb'),
+    vendorId: z.number().int().min(0).max(0xffff),
+    productId: z.number().int().min(0).max(0xffff),
+  }),
+  z.object({
+    transport: z.literal('tcp'),
+    url: z.string().regex(/^tcp:\/\/[^\s:/]+:\d{1,5}$/, 'must be tcp://host:port'),
+  }),
   z.object({ transport: z.literal('keyboard') }),
   z.object({ transport: z.literal('none') }),
 ]);
@@ -70,7 +86,10 @@ export const configSchema = z.object({
     piiRetentionDays: z.number().int().min(0).max(365).default(0),
   }),
   link: z.object({
-    listen: z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port').default('127.0.0.1:7420'),
+    listen: z
+      .string()
+      .regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port')
+      .default('127.0.0.1:7420'),
     linkToken: token,
     adminToken: token,
   }),
@@ -79,15 +98,31 @@ export const configSchema = z.object({
       pad: deviceSchema.default({ transport: 'none' }),
       reader: deviceSchema.default({ transport: 'none' }),
       /** Physical key number (1-based, left to right) → level. Configuration, never code (rating-pad-rp1.md). */
-      keyLevels: z.array(z.enum(LEVEL_KEYS)).min(2).max(8).default([...LEVEL_KEYS]),
+      keyLevels: z
+        .array(z.enum(LEVEL_KEYS))
+        .min(2)
+        .max(8)
+        .default([...LEVEL_KEYS]),
       /** Keyboard-mode pads: KeyboardEvent.code → key number. */
       keyboardMap: z.record(z.string(), z.number().int().min(1).max(8)).default({
-        Digit1: 1, Digit2: 2, Digit3: 3, Digit4: 4, Digit5: 5,
-        Numpad1: 1, Numpad2: 2, Numpad3: 3, Numpad4: 4, Numpad5: 5,
-        F1: 1, F2: 2, F3: 3, F4: 4, F5: 5,
+        Digit1: 1,
+        Digit2: 2,
+        Digit3: 3,
+        Digit4: 4,
+        Digit5: 5,
+        Numpad1: 1,
+        Numpad2: 2,
+        Numpad3: 3,
+        Numpad4: 4,
+        Numpad5: 5,
+        F1: 1,
+        F2: 2,
+        F3: 3,
+        F4: 4,
+        F5: 5,
       }),
     })
-    .default({} as never),
+    .prefault({}),
   session: z
     .object({
       timeoutSec: z.number().int().min(10).max(120).default(30),
@@ -97,20 +132,30 @@ export const configSchema = z.object({
       idBurstPerDay: z.number().int().min(1).max(1000).default(10),
       thanksSec: z.number().int().min(1).max(30).default(4),
     })
-    .default({} as never),
+    .prefault({}),
   openingHours: openingHoursSchema,
   ui: z
     .object({
       defaultLanguage: z.enum(LANGUAGES).default('zh-CN'),
-      languages: z.array(z.enum(LANGUAGES)).min(1).default([...LANGUAGES]),
+      languages: z
+        .array(z.enum(LANGUAGES))
+        .min(1)
+        .default([...LANGUAGES]),
       /** `{projectNo}` is replaced, URL-encoded. */
-      qrUrlTemplate: z.string().regex(/^https?:\/\/\S+$/).optional(),
-      audio: z.object({ enabled: z.boolean().default(true), volume: z.number().min(0).max(1).default(0.8) }).default({} as never),
+      qrUrlTemplate: z
+        .string()
+        .regex(/^https?:\/\/\S+$/)
+        .optional(),
+      audio: z
+        .object({ enabled: z.boolean().default(true), volume: z.number().min(0).max(1).default(0.8) })
+        .prefault({}),
       largeType: z.boolean().default(false),
     })
-    .default({} as never),
+    .prefault({}),
   /** Secrets beyond the province ones. */
-  admin: z.object({ pinHash: z.string().optional(), provisioningPublicKey: z.string().optional() }).default({}),
+  admin: z
+    .object({ pinHash: z.string().optional(), provisioningPublicKey: z.string().optional() })
+    .prefault({}),
 });
 
 export type KioskConfig = z.infer<typeof configSchema>;

@@ -7,7 +7,11 @@ import { LEVEL_KEYS } from '../shared/levels.js';
 import { LANGUAGES, type KioskApi, type KioskApiMethod, type ActionResult } from '../shared/kiosk-api.js';
 import { HOST_ERRORS } from '../shared/errors/index.js';
 
-const sessionId = z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/);
+const sessionId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9-]+$/);
 
 export const API_PARAM_SCHEMAS = {
   getView: z.tuple([]),
@@ -16,7 +20,13 @@ export const API_PARAM_SCHEMAS = {
   changeLevel: z.tuple([sessionId]),
   setLanguage: z.tuple([z.enum(LANGUAGES)]),
   setLargeType: z.tuple([z.boolean()]),
-  padKey: z.tuple([z.string().min(1).max(32).regex(/^[A-Za-z0-9]+$/)]),
+  padKey: z.tuple([
+    z
+      .string()
+      .min(1)
+      .max(32)
+      .regex(/^[A-Za-z0-9]+$/),
+  ]),
 } as const satisfies Record<KioskApiMethod, z.ZodType>;
 
 export type ApiCallOutcome = { ok: true; value: unknown } | { ok: false; code: string; message: string };
@@ -26,14 +36,22 @@ function isMethod(value: unknown): value is KioskApiMethod {
 }
 
 /** Validates `method` and `params`, then calls the API. Never throws; errors carry a stable code. */
-export async function dispatchApiCall(api: KioskApi, method: unknown, params: unknown): Promise<ApiCallOutcome> {
+export async function dispatchApiCall(
+  api: KioskApi,
+  method: unknown,
+  params: unknown,
+): Promise<ApiCallOutcome> {
   if (!isMethod(method)) {
     return { ok: false, code: HOST_ERRORS.badRequest.code, message: 'unknown method' };
   }
   const parsed = API_PARAM_SCHEMAS[method].safeParse(params);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { ok: false, code: HOST_ERRORS.badRequest.code, message: `invalid parameter ${issue?.path.join('.') ?? ''}`.trim() };
+    return {
+      ok: false,
+      code: HOST_ERRORS.badRequest.code,
+      message: `invalid parameter ${issue?.path.join('.') ?? ''}`.trim(),
+    };
   }
   const fn = api[method] as (...args: unknown[]) => Promise<unknown>;
   try {

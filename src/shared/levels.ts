@@ -3,7 +3,13 @@
  * (`satisfaction`, GB/T 39046 A.8) run in opposite directions, so they are mapped only at the
  * province adapter boundary (src/sync/province/), never here.
  */
-export const LEVEL_KEYS = ['very_satisfied', 'satisfied', 'basic', 'dissatisfied', 'very_dissatisfied'] as const;
+export const LEVEL_KEYS = [
+  'very_satisfied',
+  'satisfied',
+  'basic',
+  'dissatisfied',
+  'very_dissatisfied',
+] as const;
 export type LevelKey = (typeof LEVEL_KEYS)[number];
 
 export type LevelClass = 'good' | 'neutral' | 'bad';

@@ -2,10 +2,34 @@ import { defineCodes } from './types.js';
 
 /** Band E1: configuration and provisioning. */
 export const CONFIG_ERRORS = defineCodes({
-  invalid: { code: 'E1001', name: 'config.invalid', help: 'The configuration failed validation; the field errors say which value to fix. The previous configuration stays in force.' },
-  unreadable: { code: 'E1002', name: 'config.unreadable', help: 'The configuration file could not be read or is not JSON.' },
-  badSignature: { code: 'E1003', name: 'config.bad-signature', help: 'The provisioning file is not signed by the hall key set at first provisioning.' },
-  secretsUnavailable: { code: 'E1004', name: 'config.secrets-unavailable', help: 'The secret store could not be opened (key file missing or unreadable); secrets must be provisioned again.' },
-  pinLocked: { code: 'E1005', name: 'config.pin-locked', help: 'Too many wrong admin PINs; wait for the lockout to end.' },
-  pinWrong: { code: 'E1006', name: 'config.pin-wrong', help: 'The admin PIN is wrong; the attempt was audited.' },
+  invalid: {
+    code: 'E1001',
+    name: 'config.invalid',
+    help: 'The configuration failed validation; the field errors say which value to fix. The previous configuration stays in force.',
+  },
+  unreadable: {
+    code: 'E1002',
+    name: 'config.unreadable',
+    help: 'The configuration file could not be read or is not JSON.',
+  },
+  badSignature: {
+    code: 'E1003',
+    name: 'config.bad-signature',
+    help: 'The provisioning file is not signed by the hall key set at first provisioning.',
+  },
+  secretsUnavailable: {
+    code: 'E1004',
+    name: 'config.secrets-unavailable',
+    help: 'The secret store could not be opened (key file missing or unreadable); secrets must be provisioned again.',
+  },
+  pinLocked: {
+    code: 'E1005',
+    name: 'config.pin-locked',
+    help: 'Too many wrong admin PINs; wait for the lockout to end.',
+  },
+  pinWrong: {
+    code: 'E1006',
+    name: 'config.pin-wrong',
+    help: 'The admin PIN is wrong; the attempt was audited.',
+  },
 });

@@ -7,7 +7,16 @@ import { STORE_ERRORS } from './store.js';
 import { SYNC_ERRORS } from './sync.js';
 import type { ErrorCodeInfo } from './types.js';
 
-export { CONFIG_ERRORS, PAD_ERRORS, READER_ERRORS, HOST_ERRORS, LINK_ERRORS, SESSION_ERRORS, STORE_ERRORS, SYNC_ERRORS };
+export {
+  CONFIG_ERRORS,
+  PAD_ERRORS,
+  READER_ERRORS,
+  HOST_ERRORS,
+  LINK_ERRORS,
+  SESSION_ERRORS,
+  STORE_ERRORS,
+  SYNC_ERRORS,
+};
 export type { ErrorCodeInfo } from './types.js';
 export { KioskError, isKioskError } from './kiosk-error.js';
 

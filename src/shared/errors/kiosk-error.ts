@@ -6,7 +6,12 @@ export class KioskError extends Error {
   readonly codeName: string;
   readonly details: Readonly<Record<string, unknown>> | undefined;
 
-  constructor(info: ErrorCodeInfo, message?: string, details?: Record<string, unknown>, options?: { cause?: unknown }) {
+  constructor(
+    info: ErrorCodeInfo,
+    message?: string,
+    details?: Record<string, unknown>,
+    options?: { cause?: unknown },
+  ) {
     super(message ?? info.help, options);
     this.name = 'KioskError';
     this.code = info.code;

@@ -1,0 +1,107 @@
+/**
+ * The renderer: shows the latest KioskView and nothing else. Views older than the one shown are ignored;
+ * the screen is rebuilt only when its identity (screenKey) changes, so countdowns, chosen reasons and typed
+ * text survive the frequent views in between.
+ */
+import type { ActionResult, KioskApi, KioskView, Screen } from '../src/shared/kiosk-api.js';
+import type { LevelKey } from '../src/shared/levels.js';
+import { createChrome, type Chrome } from './chrome.js';
+import { el } from './dom.js';
+import { setI18nLanguage, t } from './i18n.js';
+import type { MountedScreen, ScreenContext, ScreenFactory } from './screen.js';
+import { mountIdle } from './screen-idle.js';
+import { mountClosed, mountPaused, mountThanks } from './screen-message.js';
+import { mountRate } from './screen-rate.js';
+import { mountReasons } from './screen-reasons.js';
+import { effectiveScreen, isStale, screenKey } from './view-model.js';
+
+const FACTORIES: Record<Screen, ScreenFactory> = {
+  idle: mountIdle,
+  rate: mountRate,
+  reasons: mountReasons,
+  thanks: mountThanks,
+  paused: mountPaused,
+  closed: mountClosed,
+};
+
+export class KioskRenderer {
+  private shown: KioskView | null = null;
+  private receivedAt = 0;
+  private mounted: MountedScreen | null = null;
+  private mountedKey = '';
+  private mountedScreen: Screen | null = null;
+  private readonly chrome: Chrome;
+  private readonly stage: HTMLElement;
+  private readonly ctx: ScreenContext;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly api: KioskApi,
+  ) {
+    this.ctx = { api, receivedAt: () => this.receivedAt, act: (call) => this.act(call) };
+    this.chrome = createChrome(api, (call) => this.act(call));
+    this.stage = el('div', { className: 'stage' });
+    root.replaceChildren(this.chrome.top, this.stage, this.chrome.bottom);
+  }
+
+  /** Views are applied strictly in arrival order (a language switch awaits i18next before rendering). */
+  show(view: KioskView): Promise<void> {
+    this.queue = this.queue.then(() => this.apply(view)).catch((error: unknown) => console.error(error));
+    return this.queue;
+  }
+
+  setConnected(connected: boolean): void {
+    this.chrome.setConnected(connected);
+  }
+
+  /** Keys `1`–`5`: only the rate screen takes them; answers whether it did. */
+  levelKey(level: LevelKey): boolean {
+    if (this.mounted?.onLevelKey === undefined) return false;
+    this.mounted.onLevelKey(level);
+    return true;
+  }
+
+  private async apply(view: KioskView): Promise<void> {
+    if (isStale(view, this.shown)) return;
+    this.shown = view;
+    this.receivedAt = performance.now();
+    await setI18nLanguage(view.language);
+    const html = document.documentElement;
+    html.lang = view.language;
+    html.classList.toggle('large-type', view.largeType);
+
+    this.chrome.update(view);
+    const key = screenKey(view);
+    const screen = effectiveScreen(view);
+    if (this.mounted !== null && key === this.mountedKey) {
+      this.mounted.update(view);
+      return;
+    }
+    this.mounted?.dispose();
+    this.mounted = FACTORIES[screen](view, this.ctx);
+    this.mountedKey = key;
+    this.stage.replaceChildren(this.mounted.root);
+    this.root.dataset['screen'] = screen;
+    if (screen !== this.mountedScreen) {
+      this.mountedScreen = screen;
+      const version = view.version;
+      // Marked in the next animation frame, after this DOM update, so tests and bench/ can read paint time.
+      requestAnimationFrame(() => performance.mark(`screen:${screen}`, { detail: { version } }));
+    }
+  }
+
+  private async act(call: () => Promise<ActionResult>): Promise<boolean> {
+    try {
+      const result = await call();
+      if (result.ok) return true;
+      this.chrome.notice(t('app.actionFailed', { code: result.code }));
+    } catch (error) {
+      // The Electron preload rejects refused calls as `Error('E8001: …')` (contextBridge keeps only the
+      // message); anything without a code is a lost transport.
+      const code = /^(E\d{4}):/.exec(error instanceof Error ? error.message : '')?.[1];
+      this.chrome.notice(code === undefined ? t('app.reconnecting') : t('app.actionFailed', { code }));
+    }
+    return false;
+  }
+}

@@ -1,0 +1,44 @@
+/** Command-line options of the kiosk (`npm start -- …`), validated eagerly with precise messages. */
+export interface CliOptions {
+  dataDir: string | null;
+  noWindow: boolean;
+  linkPort: number | null;
+  uiPort: number | null;
+}
+
+export function parseCliArgs(argv: readonly string[]): CliOptions {
+  const options: CliOptions = { dataDir: null, noWindow: false, linkPort: null, uiPort: null };
+  const port = (flag: string, value: string | undefined) => {
+    const n = Number(value);
+    if (!value || !Number.isInteger(n) || n < 0 || n > 65535)
+      throw new Error(`${flag} needs a port number 0–65535`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    switch (arg) {
+      case '--data-dir': {
+        const value = argv[++i];
+        if (!value) throw new Error('--data-dir needs a directory');
+        options.dataDir = value;
+        break;
+      }
+      case '--no-window':
+        options.noWindow = true;
+        break;
+      case '--browser':
+        break;
+      case '--link-port':
+        options.linkPort = port(arg, argv[++i]);
+        break;
+      case '--ui-port':
+        options.uiPort = port(arg, argv[++i]);
+        break;
+      default:
+        throw new Error(
+          `unknown option ${arg} (known: --data-dir DIR, --no-window, --link-port N, --ui-port N)`,
+        );
+    }
+  }
+  return options;
+}

@@ -1,0 +1,174 @@
+/**
+ * Composition root: opens everything in order (data dir → configuration → PII key → store with chain
+ * verification → catalogue → kiosk core → window link → sync → devices) and closes it in reverse. Any
+ * failure stops start-up with a coded KioskError and leaves files as they were. Runs under plain Node
+ * (browser host) and inside Electron's main process alike.
+ */
+import fs from 'node:fs';
+import type { KioskConfig } from '../config/schema.js';
+import { loadOrCreateKeyFile } from '../crypto/keyfile.js';
+import { startLinkServer, type LinkServer } from '../link/index.js';
+import { HOST_ERRORS, KioskError } from '../shared/errors/index.js';
+import { openStore, type KioskStore } from '../store/index.js';
+import { loadProvisionedConfig } from './config-loader.js';
+import { demoConfig, loadOrCreateDemoSecrets } from './demo.js';
+import { KioskCore } from './kiosk-core.js';
+import { createLogger, type Logger } from './logger.js';
+import { dataPaths, type DataPaths } from './paths.js';
+import { startSyncServices, type SyncServices } from './sync-wiring.js';
+import { startDemoProvince, type DemoProvince } from './demo-province.js';
+import { startDevices, type DeviceServices } from './device-wiring.js';
+import { KIOSK_VERSION } from './version.js';
+
+export interface CoreOptions {
+  dataDir: string;
+  /** Overrides the link port (tests and demo use 0 = any free port). */
+  linkPort?: number | null;
+  now?: () => number;
+  log?: Logger;
+  /** Start simulated devices in demo mode (default true). */
+  demoDevices?: boolean;
+}
+
+export interface RunningCore {
+  core: KioskCore;
+  config: KioskConfig;
+  demo: boolean;
+  paths: DataPaths;
+  store: KioskStore;
+  link: LinkServer;
+  sync: SyncServices;
+  devices: DeviceServices;
+  province: DemoProvince | null;
+  startedAt: number;
+  readyAt: number;
+  stop(): Promise<void>;
+}
+
+function ensureDataDir(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch (error) {
+    throw new KioskError(HOST_ERRORS.dataDir, undefined, { dir }, { cause: error });
+  }
+}
+
+export async function createKioskCore(options: CoreOptions): Promise<RunningCore> {
+  const startedAt = Date.now();
+  const now = options.now ?? Date.now;
+  const log = options.log ?? createLogger();
+  const paths = dataPaths(options.dataDir);
+  ensureDataDir(paths.dir);
+
+  const loaded = loadProvisionedConfig(paths.config);
+  const cleanups: Array<() => Promise<void> | void> = [];
+  const stopAll = async () => {
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        log({ level: 'warn', code: (error as { code?: string }).code, msg: 'error while stopping' });
+      }
+    }
+  };
+
+  try {
+    let config: KioskConfig;
+    let province: DemoProvince | null = null;
+    if (loaded.provisioned) {
+      config = loaded.config;
+    } else {
+      const secrets = loadOrCreateDemoSecrets(paths.demoSecrets);
+      province = await startDemoProvince({ dbPath: paths.provinceSimDb, secrets, log });
+      cleanups.push(() => province?.close());
+      config = demoConfig(secrets, province.url, `127.0.0.1:${options.linkPort ?? 0}`);
+    }
+    if (options.linkPort !== undefined && options.linkPort !== null) {
+      config = {
+        ...config,
+        link: { ...config.link, listen: `${config.link.listen.split(':')[0]}:${options.linkPort}` },
+      };
+    }
+
+    const piiKey = loadOrCreateKeyFile(paths.piiKey);
+    const store = openStore({ path: paths.database, piiKey });
+    cleanups.push(() => store.close());
+    const chain = store.chainStatus();
+    if (!chain.ok)
+      log({
+        level: 'error',
+        code: chain.code ?? undefined,
+        msg: `hash chain broken at seq ${chain.brokenAt}`,
+      });
+
+    const sync = startSyncServices({ config, store, now, log, version: KIOSK_VERSION });
+    cleanups.push(() => sync.stop());
+
+    let devices: DeviceServices | null = null;
+    const core = new KioskCore({
+      config,
+      demo: !loaded.provisioned,
+      version: KIOSK_VERSION,
+      store,
+      catalogue: sync.catalogue,
+      now,
+      log,
+      commitRating: sync.commitRating,
+      projectNoFor: sync.projectNoFor,
+      pad: { arm: (...a) => devices?.pad?.arm(...a), disarm: (...a) => devices?.pad?.disarm(...a) },
+      online: () => sync.online(),
+      syncNow: () => sync.syncNow(),
+      diagnostics: () => ({
+        devices: devices?.snapshot() ?? [],
+        ...sync.diagnostics(),
+        chain: store.chainStatus(),
+      }),
+      health: () => ({ status: sync.healthy() ? 'ok' : 'degraded' }),
+    });
+    cleanups.push(() => core.stop());
+
+    const [host, portText] = config.link.listen.split(':') as [string, string];
+    const link = await startLinkServer({
+      host,
+      port: Number(portText),
+      linkToken: config.link.linkToken,
+      adminToken: config.link.adminToken,
+      backend: core,
+      now,
+      log: (entry) => log({ ...entry }),
+    });
+    cleanups.push(() => link.close());
+
+    devices = await startDevices({
+      config,
+      core,
+      demo: !loaded.provisioned && options.demoDevices !== false,
+      log,
+    });
+    cleanups.push(() => devices?.stop());
+
+    const readyAt = Date.now();
+    log({
+      level: 'info',
+      msg: `kiosk ready in ${readyAt - startedAt} ms (${loaded.provisioned ? 'provisioned' : 'demo mode'})`,
+    });
+    return {
+      core,
+      config,
+      demo: !loaded.provisioned,
+      paths,
+      store,
+      link,
+      sync,
+      devices,
+      province,
+      startedAt,
+      readyAt,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

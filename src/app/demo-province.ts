@@ -1,0 +1,43 @@
+/**
+ * Demo mode's province: the project's own province test server (test/support/province) on loopback, so a
+ * newcomer's `npm start` shows ratings arriving (window-link.md "Demo and tests"). Loaded dynamically:
+ * a packaged, provisioned kiosk never loads test code.
+ */
+import type { DemoSecrets } from './demo.js';
+import type { Logger } from './logger.js';
+
+export interface DemoProvince {
+  url: string;
+  close(): Promise<void>;
+  /** Records the province holds (for the demo console and tests). */
+  recordCount(): number;
+}
+
+interface ProvinceServerModule {
+  startProvinceServer(options: {
+    port?: number;
+    dbPath: string;
+    privateKey: string;
+    appMark: string;
+    appWord: string;
+  }): Promise<{ url: string; close(): Promise<void>; records(): unknown[] }>;
+}
+
+const SERVER_MODULE = '../../test/support/province/server.js';
+
+export async function startDemoProvince(options: {
+  dbPath: string;
+  secrets: DemoSecrets;
+  log: Logger;
+}): Promise<DemoProvince> {
+  const mod = (await import(SERVER_MODULE)) as ProvinceServerModule;
+  const server = await mod.startProvinceServer({
+    port: 0,
+    dbPath: options.dbPath,
+    privateKey: options.secrets.provincePrivateKey,
+    appMark: options.secrets.appMark,
+    appWord: options.secrets.appWord,
+  });
+  options.log({ level: 'info', msg: `demo province test server on ${server.url}` });
+  return { url: server.url, close: () => server.close(), recordCount: () => server.records().length };
+}

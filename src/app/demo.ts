@@ -1,0 +1,65 @@
+/**
+ * Demo mode (window-link.md "Demo and tests"): an unprovisioned kiosk makes up a complete, valid
+ * configuration for a fictitious Haikou window, with fresh random tokens and a fresh SM2 key pair for the
+ * loopback province test server. The secrets are kept in a 0600 file in the data directory so that a
+ * restart keeps the same tokens (tests restart the kiosk), and are printed once at start-up.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { sm2 } from 'sm-crypto-v2';
+import { parseConfig, type KioskConfig, type KioskConfigInput } from '../config/schema.js';
+
+export interface DemoSecrets {
+  linkToken: string;
+  adminToken: string;
+  appMark: string;
+  appWord: string;
+  provincePublicKey: string;
+  provincePrivateKey: string;
+}
+
+function randomToken(): string {
+  return crypto.randomBytes(32).toString('base64url');
+}
+
+export function loadOrCreateDemoSecrets(file: string): DemoSecrets {
+  try {
+    const existing = JSON.parse(fs.readFileSync(file, 'utf8')) as DemoSecrets;
+    if (existing.linkToken && existing.adminToken && existing.provincePrivateKey) return existing;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && !(error instanceof SyntaxError)) throw error;
+  }
+  const keys = sm2.generateKeyPairHex();
+  const secrets: DemoSecrets = {
+    linkToken: randomToken(),
+    adminToken: randomToken(),
+    appMark: 'demo-device',
+    appWord: randomToken(),
+    provincePublicKey: keys.publicKey,
+    provincePrivateKey: keys.privateKey,
+  };
+  fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+/** A valid configuration for a fictitious window of the Haikou hall, pointing at the loopback province server. */
+export function demoConfig(secrets: DemoSecrets, provinceUrl: string, linkListen: string): KioskConfig {
+  const input: KioskConfigInput = {
+    hall: { name: '海口市政务服务中心（演示）', code: 'HK01', areaCode: '460100000000' },
+    department: { code: '11460100MB0000000X', name: '市场监督管理局（演示）' },
+    windowNo: 'A08',
+    deviceId: 'demo-0001',
+    province: {
+      baseUrl: provinceUrl,
+      appMark: secrets.appMark,
+      appWord: secrets.appWord,
+      publicKey: secrets.provincePublicKey,
+      dataSource: '001',
+    },
+    link: { listen: linkListen, linkToken: secrets.linkToken, adminToken: secrets.adminToken },
+    ui: { qrUrlTemplate: 'https://hcp.example.invalid/rate?projectNo={projectNo}' },
+  };
+  const parsed = parseConfig(input);
+  if (!parsed.ok) throw new Error(`demo configuration is invalid: ${JSON.stringify(parsed.errors)}`);
+  return parsed.config;
+}

@@ -1,0 +1,123 @@
+/**
+ * Starts the pad and ID-reader drivers under their supervisors and connects their events to the kiosk
+ * core: RATING → session press, card read → real-name session (domain-rules §5). In demo mode the devices
+ * are the project's simulators on socat ptys, so `npm start` exercises the real drivers and codecs.
+ */
+import type { KioskConfig, DeviceConfig } from '../config/schema.js';
+import { DeviceSupervisor, type DeviceSnapshot } from '../../drivers/supervisor.js';
+import { PadDriver } from '../../drivers/pad/pad-driver.js';
+import type { CardIdentity } from '../../drivers/idcard/identity.js';
+import { describeCardForLog, ReaderDriver } from '../../drivers/idcard/reader-driver.js';
+import type { KioskCore } from './kiosk-core.js';
+import type { Logger } from './logger.js';
+
+export interface DeviceServices {
+  pad: {
+    arm(id: number, timeoutSec: number, prompt: 'rate' | 'reason'): void;
+    disarm(id: number): void;
+  } | null;
+  snapshot(): DeviceSnapshot[];
+  /** Demo only: the simulators, for the console and tests. */
+  simulators: { pad: unknown; reader: unknown } | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * 证件类型 codes for the record's `userPageType`: `111` 居民身份证 is the profile's; the two others follow
+ * the GA/T 2000.156 codes used by provincial 好差评 interfaces for residence permits and the foreign
+ * permanent resident card.
+ */
+const PAGE_TYPE: Record<CardIdentity['cardType'], string> = {
+  mainland: '111',
+  'hk-mo-tw': '554',
+  foreign: '553',
+};
+
+function isPhysical(config: DeviceConfig): boolean {
+  return config.transport !== 'none' && config.transport !== 'keyboard';
+}
+
+export async function startDevices(options: {
+  config: KioskConfig;
+  core: KioskCore;
+  demo: boolean;
+  log: Logger;
+}): Promise<DeviceServices> {
+  const { core, log } = options;
+  let padConfig = options.config.devices.pad;
+  let readerConfig = options.config.devices.reader;
+  const stops: Array<() => Promise<void> | void> = [];
+  let simulators: DeviceServices['simulators'] = null;
+
+  if (options.demo) {
+    const { PadSimulator } = await import('../../drivers/sim/pad-sim.js');
+    const { ReaderSimulator } = await import('../../drivers/sim/reader-sim.js');
+    const padSim = new PadSimulator({ kind: 'pty', name: 'demo-pad' });
+    const readerSim = new ReaderSimulator({ kind: 'pty', name: 'demo-reader' });
+    await Promise.all([padSim.start(), readerSim.start()]);
+    stops.push(
+      () => padSim.stop(),
+      () => readerSim.stop(),
+    );
+    padConfig = { transport: 'serial', path: padSim.kioskPath, baudRate: 115200 };
+    readerConfig = { transport: 'serial', path: readerSim.kioskPath, baudRate: 115200 };
+    simulators = { pad: padSim, reader: readerSim };
+    log({ level: 'info', msg: `demo devices: pad ${padSim.kioskPath}, reader ${readerSim.kioskPath}` });
+  }
+
+  const supervisors: DeviceSupervisor[] = [];
+  let pad: PadDriver | null = null;
+  if (isPhysical(padConfig)) {
+    pad = new PadDriver();
+    pad.on('rating', (e) =>
+      core.padRating({
+        padSerial: e.padSerial,
+        eventCounter: e.eventCounter,
+        padSessionId: e.padSessionId,
+        key: e.key,
+      }),
+    );
+    pad.on('error', (e) => log({ level: 'warn', code: e.code, msg: 'pad error' }));
+    supervisors.push(new DeviceSupervisor({ kind: 'pad', config: padConfig, driver: pad }));
+  }
+  if (isPhysical(readerConfig)) {
+    const reader = new ReaderDriver();
+    reader.on('card', ({ identity }) => {
+      // Logs see the masked form only (domain-rules §5).
+      log({ level: 'info', msg: `card read: ${describeCardForLog(identity)}` });
+      core.cardRead({
+        certKey: identity.certKey,
+        name: identity.name,
+        userPageType: PAGE_TYPE[identity.cardType],
+      });
+    });
+    reader.on('error', (e) => log({ level: 'warn', code: e.code, msg: 'reader error' }));
+    supervisors.push(new DeviceSupervisor({ kind: 'reader', config: readerConfig, driver: reader }));
+  }
+  for (const supervisor of supervisors) {
+    supervisor.on('state', (e) =>
+      log({ level: e.state === 'connected' ? 'info' : 'warn', code: e.code, msg: `${e.kind} ${e.state}` }),
+    );
+    supervisor.start();
+  }
+
+  // Driver commands are fire-and-forget for the session: a pad that does not answer is the supervisor's
+  // business (reopen), never a reason to delay the citizen's screen.
+  const padCommands = pad
+    ? {
+        arm: (id: number, timeoutSec: number, prompt: 'rate' | 'reason') =>
+          void pad.arm(id, timeoutSec, prompt === 'rate' ? 0 : 1).catch(() => undefined),
+        disarm: (id: number) => void pad.disarm(id).catch(() => undefined),
+      }
+    : null;
+
+  return {
+    pad: padCommands,
+    snapshot: () => supervisors.map((s) => s.snapshot()),
+    simulators,
+    async stop() {
+      for (const supervisor of supervisors) await supervisor.stop();
+      for (const stop of stops) await stop();
+    },
+  };
+}

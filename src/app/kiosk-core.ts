@@ -1,0 +1,410 @@
+/**
+ * The kiosk core: one object that is both the renderer's KioskApi and the window link's backend. It turns
+ * window-system calls, touches, pad presses and card reads into session-engine inputs (SessionController)
+ * and publishes a fresh KioskView after each change. All clocks and ids are injected so tests control them.
+ */
+import crypto from 'node:crypto';
+import type { KioskConfig } from '../config/schema.js';
+import type { KioskApiProvider } from '../host/provider.js';
+import type { CompletedServiceInput, LinkBackend, LinkEvent, ServiceState } from '../link/index.js';
+import type { CitizenRef, SessionEffect, WindowStatus } from '../session/index.js';
+import type { ActionResult, KioskApi, KioskView, Language } from '../shared/kiosk-api.js';
+import { isKioskError, KioskError, LINK_ERRORS, SESSION_ERRORS } from '../shared/errors/index.js';
+import { DEFAULT_KEY_LEVELS, type LevelKey } from '../shared/levels.js';
+import type { CitizenIdentity, KioskStore } from '../store/index.js';
+import type { CatalogueSource } from './catalogue-source.js';
+import { shanghaiDayBounds } from './shanghai-day.js';
+import { SessionController, type RatingToCommit } from './session-controller.js';
+import { buildView } from './view-builder.js';
+import { initialWindowState, starsFromSatisfaction, type WindowState } from './window-state.js';
+import { maskIdNumber, maskName } from '../../drivers/idcard/mask.js';
+
+export interface PadCommands {
+  arm(padSessionId: number, timeoutSec: number, prompt: 'rate' | 'reason'): void;
+  disarm(padSessionId: number): void;
+}
+
+export interface KioskCoreDeps {
+  config: KioskConfig;
+  demo: boolean;
+  version: string;
+  store: KioskStore;
+  catalogue: CatalogueSource;
+  now: () => number;
+  log: (entry: { level: 'info' | 'warn' | 'error'; code?: string; msg: string }) => void;
+  /** Builds the province record draft and commits it (store.commitRating) in one transaction. */
+  commitRating: (rating: RatingToCommit) => void;
+  projectNoFor: (service: { ticketNo: string; projectNo: string | null; completedAt: number }) => string;
+  pad?: PadCommands;
+  online?: () => boolean;
+  syncNow?: () => void;
+  diagnostics?: () => unknown;
+  health?: () => { status: 'ok' | 'degraded' };
+}
+
+const STAR_WINDOW_MS = 30 * 24 * 3600 * 1000;
+
+export class KioskCore implements LinkBackend {
+  readonly provider: KioskApiProvider;
+  private readonly controller: SessionController;
+  private readonly window: WindowState = initialWindowState();
+  private readonly viewListeners = new Set<(view: KioskView) => void>();
+  private readonly linkListeners = new Set<(event: LinkEvent) => void>();
+  private language: Language;
+  private largeType: boolean;
+  private thanksUntil: number | null = null;
+  private thanksTimer: NodeJS.Timeout | null = null;
+  private viewVersion = 0;
+  private padSessionCounter = 0;
+  private stars: number | null = null;
+
+  constructor(private readonly deps: KioskCoreDeps) {
+    this.language = deps.config.ui.defaultLanguage;
+    this.largeType = deps.config.ui.largeType;
+    const s = deps.config.session;
+    this.controller = new SessionController(
+      {
+        store: deps.store,
+        policy: {
+          timeoutMs: s.timeoutSec * 1000,
+          reasonTimeoutMs: s.reasonTimeoutSec * 1000,
+          responseIntervalMs: s.responseIntervalSec * 1000,
+          tooFastMs: s.tooFastMs,
+          idBurstPerDay: s.idBurstPerDay,
+        },
+        now: deps.now,
+        commitRating: deps.commitRating,
+        onEffect: (effect) => this.onEffect(effect),
+        log: deps.log,
+      },
+      this.window.status,
+    );
+    this.refreshStars();
+    const api = this.createApi();
+    this.provider = {
+      api,
+      subscribe: (listener) => {
+        this.viewListeners.add(listener);
+        return () => this.viewListeners.delete(listener);
+      },
+    };
+  }
+
+  stop(): void {
+    this.controller.stop();
+    if (this.thanksTimer) clearTimeout(this.thanksTimer);
+    this.viewListeners.clear();
+    this.linkListeners.clear();
+  }
+
+  view(): KioskView {
+    const session = this.controller.current.current;
+    let projectNo: string | null = null;
+    if (session) {
+      const service = this.deps.store.getService(session.service.serviceId);
+      if (service) projectNo = this.deps.projectNoFor(service);
+    }
+    return buildView({
+      version: this.viewVersion,
+      now: this.deps.now(),
+      config: this.deps.config,
+      demo: this.deps.demo,
+      online: this.deps.online?.() ?? true,
+      language: this.language,
+      largeType: this.largeType,
+      window: this.window,
+      stars: this.stars,
+      session,
+      sessionProjectNo: projectNo,
+      catalogue: this.deps.catalogue.current(),
+      thanksUntil: this.thanksUntil,
+    });
+  }
+
+  // ── LinkBackend (window-link.md) ────────────────────────────────────────────────────────────────
+  staffSignIn(input: { staffId: string; name: string; title: string | null; photo: string | null }): void {
+    this.window.clerk = { staffId: input.staffId, name: input.name, title: input.title, photo: input.photo };
+    this.deps.store.audit({
+      at: this.deps.now(),
+      actor: `staff:${input.staffId}`,
+      action: 'staff.signin',
+      detail: { via: 'link' },
+    });
+    this.publish();
+  }
+
+  staffSignOut(): void {
+    const staffId = this.window.clerk?.staffId ?? null;
+    this.window.clerk = null;
+    this.deps.store.audit({
+      at: this.deps.now(),
+      actor: staffId ? `staff:${staffId}` : 'link',
+      action: 'staff.signout',
+      detail: {},
+    });
+    this.publish();
+  }
+
+  setWindowStatus(status: WindowStatus, message: string | null): void {
+    this.window.status = status;
+    this.window.pauseMessage = status === 'paused' ? message : null;
+    this.controller.feed({ type: 'window.status', at: this.deps.now(), status });
+    this.publish();
+  }
+
+  serviceCalled(ticketNo: string): void {
+    this.window.calledTicket = ticketNo;
+    this.publish();
+  }
+
+  serviceCompleted(input: CompletedServiceInput): { sessionId: string; created: boolean } {
+    const { store } = this.deps;
+    const existing = store.findService({
+      ticketNo: input.ticketNo,
+      projectNo: input.projectNo,
+      serviceNumber: input.serviceNumber,
+    });
+    if (existing) return { sessionId: existing.sessionId, created: false };
+    if (this.window.status !== 'open') throw new KioskError(LINK_ERRORS.windowNotOpen);
+    const now = this.deps.now();
+    const citizen: CitizenIdentity | null = input.citizen ? { ...input.citizen, userPageType: '111' } : null;
+    const row = store.insertService({
+      ticketNo: input.ticketNo,
+      projectNo: input.projectNo,
+      serviceNumber: input.serviceNumber,
+      sessionId: crypto.randomUUID(),
+      taskCode: input.taskCode,
+      taskName: input.taskName,
+      completedAt: input.completedAt,
+      openedAt: now,
+      staffId: this.window.clerk?.staffId ?? null,
+      staffName: this.window.clerk?.name ?? null,
+      citizen,
+    });
+    this.padSessionCounter = (this.padSessionCounter % 0xfffffffe) + 1;
+    const result = this.controller.feed({
+      type: 'service.completed',
+      at: now,
+      service: {
+        serviceId: row.id,
+        sessionId: row.sessionId,
+        ticketNo: row.ticketNo,
+        padSessionId: this.padSessionCounter,
+      },
+      citizen: citizen ? this.citizenRef(row.id, citizen, 'window', now) : null,
+      catalogue: this.catalogueRef(),
+    });
+    if (result.refused) throw new KioskError(LINK_ERRORS.windowNotOpen, result.refused.message);
+    this.window.calledTicket = null;
+    this.publish();
+    return { sessionId: row.sessionId, created: true };
+  }
+
+  serviceState(ticketNo: string): ServiceState | null {
+    return this.deps.store.serviceStateByTicket(ticketNo);
+  }
+
+  subscribe(listener: (event: LinkEvent) => void): () => void {
+    this.linkListeners.add(listener);
+    return () => this.linkListeners.delete(listener);
+  }
+
+  health(): { status: 'ok' | 'degraded'; version: string } {
+    const chainOk = this.deps.store.chainStatus().ok;
+    const extra = this.deps.health?.().status ?? 'ok';
+    return { status: chainOk && extra === 'ok' ? 'ok' : 'degraded', version: this.deps.version };
+  }
+
+  diagnostics(): unknown {
+    return this.deps.diagnostics?.() ?? {};
+  }
+
+  ratingsSummary(date: string): unknown {
+    const { start, end } = shanghaiDayBounds(date);
+    return { date, ...this.deps.store.ratingsSummary(start, end) };
+  }
+
+  syncNow(): void {
+    this.deps.syncNow?.();
+  }
+
+  // ── Devices ─────────────────────────────────────────────────────────────────────────────────────
+  /** A RATING from an RP/1 pad; replays of a (pad serial, event counter) already stored count once. */
+  padRating(input: { padSerial: string; eventCounter: number; padSessionId: number; key: number }): void {
+    if (this.deps.store.padEventSeen(input.padSerial, input.eventCounter)) return;
+    const level = this.levelForKey(input.key);
+    if (!level) return;
+    this.controller.feed(
+      { type: 'press', at: this.deps.now(), level, source: 'pad', padSessionId: input.padSessionId },
+      { padSerial: input.padSerial, eventCounter: input.eventCounter },
+    );
+    this.publish();
+  }
+
+  /** An ID card read on the kiosk's own reader: makes the open session real-name (domain-rules §5). */
+  cardRead(identity: { certKey: string; name: string; userPageType?: string }): void {
+    const session = this.controller.current.current;
+    if (!session) return;
+    const citizen: CitizenIdentity = {
+      certKey: identity.certKey,
+      userName: identity.name,
+      userProp: '1',
+      userPageType: identity.userPageType ?? '111',
+    };
+    const now = this.deps.now();
+    this.deps.store.setServiceCitizen(session.service.serviceId, citizen);
+    this.controller.feed({
+      type: 'citizen.identified',
+      at: now,
+      citizen: this.citizenRef(session.service.serviceId, citizen, 'reader', now),
+    });
+    this.publish();
+  }
+
+  // ── internals ───────────────────────────────────────────────────────────────────────────────────
+  private levelForKey(key: number): LevelKey | null {
+    const levels = this.deps.config.devices.keyLevels ?? DEFAULT_KEY_LEVELS;
+    return levels[key - 1] ?? null;
+  }
+
+  private citizenRef(
+    serviceId: number,
+    citizen: CitizenIdentity,
+    source: 'window' | 'reader',
+    now: number,
+  ): CitizenRef {
+    const { start, end } = shanghaiDayBounds(now);
+    return {
+      ref: `service:${serviceId}`,
+      maskedName: maskName(citizen.userName),
+      maskedId: maskIdNumber(citizen.certKey),
+      ratingsToday: this.deps.store.idRatingsOnDay(citizen.certKey, start, end),
+      source,
+    };
+  }
+
+  private catalogueRef() {
+    const snapshot = this.deps.catalogue.current();
+    return {
+      version: snapshot.version,
+      codes: {
+        dissatisfied: snapshot.reasons.dissatisfied.map((r) => r.code),
+        very_dissatisfied: snapshot.reasons.very_dissatisfied.map((r) => r.code),
+      },
+      textAllowed: snapshot.textAllowed,
+      textMax: snapshot.textMax,
+    };
+  }
+
+  private onEffect(effect: SessionEffect): void {
+    switch (effect.type) {
+      case 'session.opened':
+        this.language = this.deps.config.ui.defaultLanguage;
+        this.clearThanks();
+        this.emitLink({
+          type: 'session.opened',
+          ticketNo: effect.session.service.ticketNo,
+          sessionId: effect.session.service.sessionId,
+        });
+        break;
+      case 'session.closed': {
+        const state: ServiceState = effect.outcome === 'superseded' ? 'unrated' : effect.outcome;
+        this.emitLink({
+          type: 'session.closed',
+          ticketNo: effect.ticketNo,
+          sessionId: effect.sessionId,
+          state,
+        });
+        if (effect.outcome === 'rated') this.showThanks();
+        else if (effect.outcome !== 'superseded') this.language = this.deps.config.ui.defaultLanguage;
+        this.refreshStars();
+        break;
+      }
+      case 'pad.arm':
+        this.deps.pad?.arm(effect.padSessionId, effect.timeoutSec, effect.prompt);
+        break;
+      case 'pad.disarm':
+        this.deps.pad?.disarm(effect.padSessionId);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private showThanks(): void {
+    this.clearThanks();
+    const ms = this.deps.config.session.thanksSec * 1000;
+    this.thanksUntil = this.deps.now() + ms;
+    this.thanksTimer = setTimeout(() => {
+      this.thanksTimer = null;
+      this.thanksUntil = null;
+      this.language = this.deps.config.ui.defaultLanguage;
+      this.publish();
+    }, ms);
+    this.thanksTimer.unref?.();
+  }
+
+  private clearThanks(): void {
+    if (this.thanksTimer) clearTimeout(this.thanksTimer);
+    this.thanksTimer = null;
+    this.thanksUntil = null;
+  }
+
+  private refreshStars(): void {
+    const { total, good } = this.deps.store.windowSatisfaction(this.deps.now() - STAR_WINDOW_MS);
+    this.stars = starsFromSatisfaction(total, good);
+  }
+
+  private emitLink(event: LinkEvent): void {
+    for (const listener of this.linkListeners) listener(event);
+  }
+
+  private publish(): void {
+    this.viewVersion += 1;
+    const view = this.view();
+    for (const listener of this.viewListeners) listener(view);
+  }
+
+  private result(fn: () => { code: string; message: string } | null): ActionResult {
+    try {
+      const refused = fn();
+      this.publish();
+      return refused ? { ok: false, ...refused } : { ok: true };
+    } catch (error) {
+      if (isKioskError(error)) return { ok: false, code: error.code, message: error.message };
+      throw error;
+    }
+  }
+
+  private createApi(): KioskApi {
+    const feed = (input: Parameters<SessionController['feed']>[0]) => this.controller.feed(input).refused;
+    return {
+      getView: async () => this.view(),
+      rate: async (sessionId, level) =>
+        this.result(() => feed({ type: 'press', at: this.deps.now(), level, source: 'touch', sessionId })),
+      submitReasons: async (sessionId, codes, text) =>
+        this.result(() => feed({ type: 'reasons.submitted', at: this.deps.now(), sessionId, codes, text })),
+      changeLevel: async (sessionId) =>
+        this.result(() => feed({ type: 'level.change', at: this.deps.now(), sessionId })),
+      setLanguage: async (language) =>
+        this.result(() => {
+          if (!this.deps.config.ui.languages.includes(language))
+            return { code: SESSION_ERRORS.wrongStep.code, message: 'language not offered' };
+          this.language = language;
+          return null;
+        }),
+      setLargeType: async (on) =>
+        this.result(() => {
+          this.largeType = on;
+          return null;
+        }),
+      padKey: async (code) =>
+        this.result(() => {
+          const key = this.deps.config.devices.keyboardMap[code];
+          const level = key === undefined ? null : this.levelForKey(key);
+          if (!level) return { code: SESSION_ERRORS.wrongStep.code, message: 'key not mapped' };
+          return feed({ type: 'press', at: this.deps.now(), level, source: 'keyboard' });
+        }),
+    };
+  }
+}

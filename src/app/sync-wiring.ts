@@ -1,0 +1,174 @@
+/**
+ * Wires the sync side (src/sync) to the real store: the national-template adapter, the outbox worker, the
+ * catalogue service, the 7-day default job and the heartbeat. Also owns the one place where a rating
+ * becomes a province record (buildRecordDraft) and is committed, so live and default ratings share it.
+ */
+import crypto from 'node:crypto';
+import type { KioskConfig } from '../config/schema.js';
+import type { KioskStore } from '../store/index.js';
+import { createCatalogueService, readBuiltinCatalogue } from '../sync/catalogue.js';
+import { startDefaultRatingJob } from '../sync/defaults.js';
+import { createHeartbeat, isOnlineState } from '../sync/heartbeat.js';
+import { createOutboxWorker } from '../sync/outbox-worker.js';
+import { createNationalTemplateAdapter } from '../sync/province/national-template/adapter.js';
+import {
+  buildRecordDraft,
+  fallbackProjectNo,
+  type RatingForRecord,
+} from '../sync/province/national-template/record.js';
+import { uuidv7 } from '../sync/uuidv7.js';
+import { assetPath } from './asset-paths.js';
+import type { CatalogueSource } from './catalogue-source.js';
+import type { Logger } from './logger.js';
+import type { RatingToCommit } from './session-controller.js';
+
+export interface SyncServices {
+  catalogue: CatalogueSource;
+  commitRating(rating: RatingToCommit): void;
+  projectNoFor(service: { ticketNo: string; projectNo: string | null; completedAt: number }): string;
+  online(): boolean;
+  healthy(): boolean;
+  syncNow(): void;
+  resend(seq: number): boolean;
+  diagnostics(): Record<string, unknown>;
+  stop(): Promise<void>;
+}
+
+export interface SyncWiringOptions {
+  config: KioskConfig;
+  store: KioskStore;
+  now: () => number;
+  log: Logger;
+  version: string;
+}
+
+const randomBytes = (n: number) => new Uint8Array(crypto.randomBytes(n));
+
+export function startSyncServices(options: SyncWiringOptions): SyncServices {
+  const { config, store, now, log } = options;
+  const p = config.province;
+  const syncLog = (event: string, details: Record<string, unknown>) =>
+    log({ level: 'info', msg: event, ...details });
+  const adapter = createNationalTemplateAdapter({
+    baseUrl: p.baseUrl,
+    appMark: p.appMark,
+    appWord: p.appWord,
+    publicKey: p.publicKey,
+    deviceId: config.deviceId,
+    caBundle: p.caBundle,
+    timeoutMs: p.timeoutMs,
+    now,
+  });
+  const worker = createOutboxWorker({
+    port: store,
+    adapter,
+    batchSize: p.batchSize,
+    piiRetentionDays: p.piiRetentionDays,
+    now,
+    log: syncLog,
+  });
+  const catalogue = createCatalogueService({
+    adapter,
+    port: store,
+    builtin: readBuiltinCatalogue(assetPath('default-catalogue.json')),
+    now,
+    log: syncLog,
+  });
+
+  /** Live and default ratings: record draft + store transaction (rating, outbox row, chain link). */
+  const commitRecord = (
+    rating: RatingForRecord,
+    serviceId: number,
+    source: string,
+    sessionId: string | null,
+    padEvent?: RatingToCommit['padEvent'],
+  ) => {
+    const draft = buildRecordDraft(rating, config);
+    store.commitRating({
+      serviceId,
+      level: rating.level,
+      draft,
+      source,
+      sessionId,
+      at: rating.assessedAt,
+      ...(padEvent ? { padEvent } : {}),
+    });
+    worker.notify();
+  };
+
+  const defaults = startDefaultRatingJob({
+    port: store,
+    mode: p.defaultRating,
+    catalogueVersion: () => catalogue.current().version,
+    commit: (rating, candidate) => commitRecord(rating, candidate.serviceId, 'default', null),
+    onCommitted: () => worker.notify(),
+    now,
+    log: syncLog,
+  });
+  const heartbeat = createHeartbeat({
+    adapter,
+    port: store,
+    deviceId: config.deviceId,
+    appVersion: options.version,
+    isOnline: () => isOnlineState(worker.status().state),
+    now,
+    log: syncLog,
+  });
+
+  worker.start();
+  catalogue.start();
+  heartbeat.start();
+
+  return {
+    catalogue,
+    commitRating(rating) {
+      const service = store.getService(rating.serviceId);
+      if (!service) throw new Error(`unknown service ${rating.serviceId}`);
+      const staff = service.staffId ? { id: service.staffId, name: service.staffName ?? '' } : null;
+      commitRecord(
+        {
+          ratingId: uuidv7(rating.at, randomBytes),
+          level: rating.level,
+          reasons: rating.reasons,
+          text: rating.text,
+          catalogueVersion: rating.catalogueVersion,
+          assessedAt: rating.at,
+          service: {
+            ticketNo: service.ticketNo,
+            projectNo: service.projectNo,
+            taskCode: service.taskCode,
+            taskName: service.taskName,
+            serviceNumber: service.serviceNumber,
+            completedAt: service.completedAt,
+          },
+          staff,
+          citizen: store.serviceCitizen(service.id),
+          flags: rating.flags,
+          isDefault: false,
+        },
+        service.id,
+        rating.source,
+        rating.sessionId,
+        rating.padEvent,
+      );
+    },
+    projectNoFor: (service) =>
+      service.projectNo ?? fallbackProjectNo(config.hall.code, service.completedAt, service.ticketNo),
+    online: () => isOnlineState(worker.status().state),
+    healthy: () => worker.status().state !== 'halted',
+    syncNow: () => worker.syncNow(),
+    resend: (seq) => worker.resend(seq),
+    diagnostics: () => ({
+      sync: worker.status(),
+      outbox: store.stats(),
+      catalogue: catalogue.status(),
+      heartbeat: heartbeat.status(),
+    }),
+    async stop() {
+      defaults.stop();
+      heartbeat.stop();
+      catalogue.stop();
+      await worker.stop();
+    },
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * Body schemas of the window-link calls (window-link.md tables). zod objects strip unknown fields ("unknown
+ * fields are ignored"); a wrong type or size fails with the dot path of the first bad field. Optional fields
+ * accept `null` as "absent", since window systems often send it.
+ */
+import { z } from 'zod';
+import { isIsoDate, isPersonCertKey, isUscc, parseIsoWithOffset, photoProblem } from './formats.js';
+
+const hasNoControlChars = (s: string): boolean => {
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return false;
+  }
+  return true;
+};
+
+/** Free text shown on screen (names, titles, messages): 1…max characters, not blank, no control characters. */
+const text = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((s) => s.trim().length > 0, 'must not be blank')
+    .refine(hasNoControlChars, 'must not contain control characters');
+
+/** An identifier from another system: 1…max visible ASCII characters. */
+const code = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[\x21-\x7e]+$/, 'must be visible ASCII');
+
+export const ticketNoSchema = z
+  .string()
+  .min(1)
+  .max(32)
+  .regex(/^[A-Za-z0-9-]+$/, 'must be letters, digits or -');
+
+/** ISO 8601 with offset, turned into epoch ms (window-link.md "Service"). */
+const instant = z
+  .string()
+  .max(40)
+  .transform((value, ctx) => {
+    const ms = parseIsoWithOffset(value);
+    if (ms === null) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be ISO 8601 with offset, e.g. 2024-05-01T09:30:00+08:00',
+      });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const photo = z
+  .string()
+  .max(300_000)
+  .superRefine((value, ctx) => {
+    const problem = photoProblem(value);
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: `photo: ${problem}` });
+  });
+
+/**
+ * `citizen` read at intake (window-link.md). A natural person (userProp 1) carries a GB 11643 number or a
+ * HK/MO/TW/foreign permit number; a legal person (userProp 2) may carry its unified social credit code.
+ * Letters are upper-cased (a lower-case `x` check digit is common from manual entry).
+ */
+const citizen = z
+  .object({
+    certKey: z
+      .string()
+      .min(8)
+      .max(18)
+      .transform((s) => s.toUpperCase()),
+    userName: text(60),
+    userProp: z.enum(['1', '2']).nullish(),
+  })
+  .superRefine((value, ctx) => {
+    const ok = isPersonCertKey(value.certKey) || (value.userProp === '2' && isUscc(value.certKey));
+    if (!ok) ctx.addIssue({ code: 'custom', path: ['certKey'], message: 'not an identity document number' });
+  });
+
+export const staffSignInSchema = z.object({
+  staffId: code(32),
+  name: text(40),
+  title: text(40).nullish(),
+  photo: photo.nullish(),
+});
+
+export const emptySchema = z.object({});
+
+export const windowStatusSchema = z.object({
+  status: z.enum(['open', 'paused', 'closed']),
+  message: text(200).nullish(),
+});
+
+export const serviceCalledSchema = z.object({ ticketNo: ticketNoSchema });
+
+export const serviceCompletedSchema = z.object({
+  ticketNo: ticketNoSchema,
+  projectNo: code(64).nullish(),
+  taskCode: code(64).nullish(),
+  taskName: text(200).nullish(),
+  /** 1-based count of times this 办件 was served; at most four digits. */
+  serviceNumber: z
+    .string()
+    .regex(/^[1-9]\d{0,3}$/, 'must be 1–4 digits, not starting with 0')
+    .nullish(),
+  completedAt: instant.nullish(),
+  citizen: citizen.nullish(),
+});
+
+export const summaryQuerySchema = z.object({
+  date: z.string().refine(isIsoDate, 'must be YYYY-MM-DD'),
+});
+
+export type ValidationResult<T> = { ok: true; value: T } | { ok: false; field: string };
+
+/** Parses `input`; on failure names the dot path of the first issue (`""` for the body itself). */
+export function validate<T>(schema: z.ZodType<T>, input: unknown): ValidationResult<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return { ok: true, value: result.data };
+  const issue = result.error.issues[0];
+  return { ok: false, field: issue ? issue.path.map(String).join('.') : '' };
+}

@@ -1,0 +1,85 @@
+/**
+ * The window-link contract between the HTTP service (this folder) and the kiosk core (window-link.md).
+ * The core implements `LinkBackend`; the service validates every call before it reaches the core.
+ */
+
+/** Where a completed service stands. Never the level: the clerk side must not learn what was chosen (domain-rules §5). */
+export type ServiceState = 'awaiting' | 'rated' | 'unrated' | 'abandoned';
+
+export const SERVICE_STATES: readonly ServiceState[] = ['awaiting', 'rated', 'unrated', 'abandoned'];
+
+export interface CitizenInput {
+  certKey: string;
+  userName: string;
+  userProp: '1' | '2';
+}
+
+export interface CompletedServiceInput {
+  ticketNo: string;
+  projectNo: string | null;
+  taskCode: string | null;
+  taskName: string | null;
+  /** Digits, default "1". */
+  serviceNumber: string;
+  /** Epoch ms; the time of the call when the window system sent none. */
+  completedAt: number;
+  /** PII (domain-rules §5): never logged. */
+  citizen: CitizenInput | null;
+}
+
+export type LinkEvent =
+  | { type: 'session.opened'; ticketNo: string; sessionId: string }
+  | { type: 'session.closed'; ticketNo: string; sessionId: string; state: ServiceState };
+
+export interface StaffSignInInput {
+  staffId: string;
+  name: string;
+  title: string | null;
+  /** `data:image/jpeg;base64,…` or png, at most 200 KiB decoded. */
+  photo: string | null;
+}
+
+export type WindowStatus = 'open' | 'paused' | 'closed';
+
+/** Implemented by the kiosk core. Calls are synchronous; a KioskError with a LINK code maps to its HTTP status. */
+export interface LinkBackend {
+  staffSignIn(input: StaffSignInInput): void;
+  staffSignOut(): void;
+  setWindowStatus(status: WindowStatus, message: string | null): void;
+  serviceCalled(ticketNo: string): void;
+  /** Opens a session, or returns the existing one for the same (ticketNo, projectNo, serviceNumber). Throws KioskError with LINK_ERRORS.windowNotOpen when paused/closed. */
+  serviceCompleted(input: CompletedServiceInput): { sessionId: string; created: boolean };
+  serviceState(ticketNo: string): ServiceState | null;
+  subscribe(listener: (event: LinkEvent) => void): () => void;
+  health(): { status: 'ok' | 'degraded'; version: string };
+  diagnostics(): unknown;
+  ratingsSummary(date: string /* YYYY-MM-DD, Asia/Shanghai */): unknown;
+  syncNow(): void;
+}
+
+export interface LinkLogEntry {
+  level: 'info' | 'warn';
+  code?: string;
+  msg: string;
+  remote?: string;
+}
+
+export interface LinkServerOptions {
+  host: string;
+  port: number;
+  linkToken: string;
+  adminToken: string;
+  backend: LinkBackend;
+  now?: () => number;
+  /** Entries carry codes, call names and the remote address only: never bodies, tokens or PII. */
+  log?: (entry: LinkLogEntry) => void;
+  /** SSE keep-alive comment interval (window-link.md events; default 15 000 ms). For tests. */
+  sseKeepAliveMs?: number;
+}
+
+export interface LinkServer {
+  readonly url: string;
+  readonly port: number;
+  /** Ends event streams, stops listening and resolves once the server is closed. Idempotent. */
+  close(): Promise<void>;
+}

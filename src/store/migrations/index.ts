@@ -1,0 +1,13 @@
+/**
+ * The one migration registry (after Signal Desktop). Append new steps here; never edit a released one.
+ * The schema version lives in `PRAGMA user_version`.
+ */
+import { migration0001 } from './0001-initial.js';
+import { migration0002 } from './0002-report-indexes.js';
+import type { Migration } from './types.js';
+
+export type { Migration } from './types.js';
+
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002];
+
+export const LATEST_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,0 +1,77 @@
+/**
+ * Statistics computed from the records, never stored (domain-rules §6: there is no way to edit them).
+ *
+ * satisfactionRate = (非常满意 + 满意 + 基本满意) / all ratings in the period, default ratings included
+ * (they are 基本满意 records the province counts too). This is the 满意率 common in 好差评 reports;
+ * abandoned 差评 are not records, so they are reported beside it (`abandonedBad`), not inside it.
+ */
+import { LEVEL_KEYS, type LevelKey } from '../shared/levels.js';
+import type { StoreContext } from './context.js';
+import type { RatingsSummary, StoreCounts } from './types.js';
+
+export const BAD_LEVELS_SQL = `('dissatisfied','very_dissatisfied')`;
+const SATISFIED_LEVELS_SQL = `('very_satisfied','satisfied','basic')`;
+
+export function createStatsRepo(ctx: StoreContext) {
+  const { db } = ctx;
+  const byLevel = db.prepare<[number, number], { level: LevelKey; n: number; defaults: number }>(
+    `SELECT level, count(*) AS n, sum(is_default) AS defaults FROM ratings
+     WHERE created_at >= ? AND created_at < ? GROUP BY level`,
+  );
+  const suppressed = db.prepare<[number, number], { n: number }>(
+    'SELECT count(*) AS n FROM suppressed_presses WHERE at >= ? AND at < ?',
+  );
+  const abandoned = db.prepare<[number, number], { n: number }>(
+    `SELECT count(*) AS n FROM abandoned WHERE at >= ? AND at < ? AND level IN ${BAD_LEVELS_SQL}`,
+  );
+  const window = db.prepare<[number], { total: number; good: number | null }>(
+    `SELECT count(*) AS total, sum(level IN ${SATISFIED_LEVELS_SQL}) AS good FROM ratings
+     WHERE created_at >= ? AND is_default = 0`,
+  );
+  const idCount = db.prepare<[string, number, number], { n: number }>(
+    `SELECT count(*) AS n FROM ratings WHERE citizen_digest = ? AND created_at >= ? AND created_at < ? AND is_default = 0`,
+  );
+  const counts = db.prepare<[], StoreCounts>(
+    `SELECT (SELECT count(*) FROM ratings) AS ratings, (SELECT count(*) FROM outbox) AS outbox,
+       (SELECT count(*) FROM suppressed_presses) AS suppressed, (SELECT count(*) FROM abandoned) AS abandoned,
+       (SELECT count(*) FROM services) AS services`,
+  );
+
+  return {
+    ratingsSummary(dayStart: number, dayEnd: number): RatingsSummary {
+      const levelCounts = Object.fromEntries(LEVEL_KEYS.map((k) => [k, 0])) as Record<LevelKey, number>;
+      let total = 0;
+      let defaults = 0;
+      for (const row of byLevel.all(dayStart, dayEnd)) {
+        levelCounts[row.level] = row.n;
+        total += row.n;
+        defaults += row.defaults;
+      }
+      const satisfied = levelCounts.very_satisfied + levelCounts.satisfied + levelCounts.basic;
+      return {
+        counts: levelCounts,
+        total,
+        satisfactionRate: total === 0 ? null : satisfied / total,
+        suppressed: suppressed.get(dayStart, dayEnd)!.n,
+        abandonedBad: abandoned.get(dayStart, dayEnd)!.n,
+        defaults,
+      };
+    },
+    /**
+     * The window's recent ratings for the clerk card's stars (kiosk-api ClerkCard): citizen ratings only
+     * (defaults arrive days later and say nothing about recent service); `good` = 基本满意 or better, the
+     * same numerator as satisfactionRate.
+     */
+    windowSatisfaction(since: number): { total: number; good: number } {
+      const row = window.get(since)!;
+      return { total: row.total, good: row.good ?? 0 };
+    },
+    /** Citizen ratings by one ID card in [dayStart, dayEnd) (domain-rules §7 id-burst), by keyed digest. */
+    idRatingsOnDay(certKey: string, dayStart: number, dayEnd: number): number {
+      return idCount.get(ctx.digest(certKey), dayStart, dayEnd)!.n;
+    },
+    counts(): StoreCounts {
+      return counts.get()!;
+    },
+  };
+}

@@ -1,0 +1,153 @@
+/** The store's public contract (consumers: session, link, sync, app). Implementation: store.ts. */
+import type { LevelKey } from '../shared/levels.js';
+import type { ProvinceRecord, RecordDraft } from '../shared/province-record.js';
+import type { CataloguePort, DefaultRatingPort, OutboxPort } from '../sync/outbox-port.js';
+
+export interface StoreOptions {
+  path: string;
+  /** 32 bytes (src/crypto/keyfile.ts): encrypts ID numbers and names at rest (domain-rules §5). */
+  piiKey: Buffer;
+  /** Clock for the open-time chain check; defaults to Date.now. */
+  now?: () => number;
+}
+
+export interface ServiceKey {
+  ticketNo: string;
+  projectNo: string | null;
+  serviceNumber: string;
+}
+
+export interface CitizenIdentity {
+  certKey: string;
+  userName: string;
+  userProp: '1' | '2';
+  userPageType: string;
+}
+
+export interface NewService extends ServiceKey {
+  sessionId: string;
+  taskCode: string | null;
+  taskName: string | null;
+  completedAt: number;
+  openedAt: number;
+  staffId: string | null;
+  staffName: string | null;
+  citizen: CitizenIdentity | null;
+}
+
+export type ServiceOutcome = 'rated' | 'unrated' | 'abandoned' | 'superseded';
+
+export interface ServiceRow extends Omit<NewService, 'citizen'> {
+  id: number;
+  outcome: ServiceOutcome | null;
+  closedAt: number | null;
+  hasCitizen: boolean;
+}
+
+export interface ChainStatus {
+  ok: boolean;
+  lastSeq: number;
+  lastHash: string;
+  brokenAt: number | null;
+  /** E2201 chain broken, E2204 rolled back (chain otherwise intact), null when ok. */
+  code: string | null;
+  verifiedAt: number;
+}
+
+export interface PadEventRef {
+  padSerial: string;
+  eventCounter: number;
+}
+
+export interface CommitRatingInput {
+  serviceId: number | null;
+  level: LevelKey;
+  /** PII (certKey, userName) may be present: it is encrypted into pii_enc, never into record_json. */
+  draft: RecordDraft;
+  source: string;
+  sessionId: string | null;
+  at: number;
+  padEvent?: PadEventRef;
+}
+
+export interface CommitResult {
+  seq: number;
+  hash: string;
+  ratingId: string;
+}
+
+export interface AbandonedInput {
+  serviceId: number;
+  sessionId: string;
+  level: LevelKey;
+  at: number;
+  flags: string[];
+  catalogueVersion: string;
+}
+
+export interface SuppressedInput {
+  at: number;
+  level: LevelKey | null;
+  source: string;
+  reason: string;
+  sessionId: string | null;
+  flags: string[];
+  padEvent?: PadEventRef;
+}
+
+export interface AuditEntry {
+  at: number;
+  actor: string;
+  action: string;
+  /** Redacted by the caller: no ID numbers, names or secrets. */
+  detail: Record<string, unknown>;
+}
+
+export interface RatingsSummary {
+  counts: Record<LevelKey, number>;
+  total: number;
+  satisfactionRate: number | null;
+  suppressed: number;
+  abandonedBad: number;
+  defaults: number;
+}
+
+export interface StoredRating {
+  record: ProvinceRecord;
+  level: LevelKey;
+  createdAt: number;
+}
+
+export interface StoreCounts {
+  ratings: number;
+  outbox: number;
+  suppressed: number;
+  abandoned: number;
+  services: number;
+}
+
+export type TicketState = 'awaiting' | 'rated' | 'unrated' | 'abandoned';
+
+export interface KioskStore extends OutboxPort, DefaultRatingPort, CataloguePort {
+  readonly path: string;
+  close(): void;
+  chainStatus(): ChainStatus;
+  verifyChain(now: number): ChainStatus;
+  findService(key: ServiceKey): ServiceRow | undefined;
+  insertService(input: NewService): ServiceRow;
+  getService(id: number): ServiceRow | undefined;
+  setServiceCitizen(serviceId: number, citizen: CitizenIdentity): void;
+  serviceCitizen(serviceId: number): CitizenIdentity | null;
+  closeService(serviceId: number, outcome: ServiceOutcome, at: number): void;
+  serviceStateByTicket(ticketNo: string): TicketState | null;
+  commitRating(input: CommitRatingInput): CommitResult;
+  recordAbandoned(input: AbandonedInput): void;
+  recordSuppressed(input: SuppressedInput): void;
+  padEventSeen(padSerial: string, eventCounter: number): boolean;
+  audit(entry: AuditEntry): void;
+  idRatingsOnDay(certKey: string, dayStart: number, dayEnd: number): number;
+  ratingsSummary(dayStart: number, dayEnd: number): RatingsSummary;
+  windowSatisfaction(since: number): { total: number; good: number };
+  getRating(seq: number): StoredRating | undefined;
+  counts(): StoreCounts;
+}

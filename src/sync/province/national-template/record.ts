@@ -1,0 +1,112 @@
+/**
+ * Kiosk rating → wire record for `national-template/1` (province-profile.md "Record"). This is the ONLY
+ * place a level becomes a `satisfaction` code (domain-rules §1: the directions of the code sets differ,
+ * so map only at the adapter boundary).
+ */
+import type { KioskConfig } from '../../../config/schema.js';
+import type { LevelKey } from '../../../shared/levels.js';
+import type { ProvinceRecord, RecordDraft } from '../../../shared/province-record.js';
+import { formatCompactDate, formatRecordTime } from '../../time.js';
+
+/** domain-rules §1, column "wire `satisfaction`". */
+export const SATISFACTION_BY_LEVEL: Readonly<Record<LevelKey, ProvinceRecord['satisfaction']>> = {
+  very_satisfied: '5',
+  satisfied: '4',
+  basic: '3',
+  dissatisfied: '2',
+  very_dissatisfied: '1',
+};
+
+/** `writingEvaluation` ≤ 150 characters (profile "Record"). */
+export const WRITING_MAX = 150;
+
+export interface RatingForRecord {
+  /** UUIDv7 made on the device (src/sync/uuidv7.ts). */
+  ratingId: string;
+  level: LevelKey;
+  /** Reason codes from the catalogue, in the order chosen. */
+  reasons: readonly string[];
+  /** Free text, may be empty. */
+  text: string;
+  catalogueVersion: string;
+  /** Epoch ms the rating was made (or, for a default rating, the instant the default applied). */
+  assessedAt: number;
+  service: {
+    ticketNo: string;
+    projectNo: string | null;
+    taskCode: string | null;
+    taskName: string | null;
+    serviceNumber: string | null;
+    /** Epoch ms the window system says the service completed. */
+    completedAt: number;
+  };
+  staff: { id: string; name: string } | null;
+  /** Real-name ratings only (domain-rules §5). */
+  citizen: { certKey: string; userName: string; userProp: '1' | '2'; userPageType: string } | null;
+  flags: readonly string[];
+  /** A 7-day default rating (domain-rules §4). */
+  isDefault: boolean;
+}
+
+export type RecordConfig = Pick<KioskConfig, 'hall' | 'department' | 'windowNo' | 'deviceId'> & {
+  province: Pick<KioskConfig['province'], 'pf' | 'defaultChannel' | 'dataSource'>;
+};
+
+const present = (value: string | null | undefined): value is string =>
+  typeof value === 'string' && value !== '';
+
+/** `projectNo` fallback when the service has none: `Q` + hallCode + yyyyMMdd (service day) + ticketNo. */
+export function fallbackProjectNo(hallCode: string, completedAt: number, ticketNo: string): string {
+  return `Q${hallCode}${formatCompactDate(completedAt)}${ticketNo}`;
+}
+
+/** Truncates to `max` Unicode code points (the session enforces the limit; this keeps the wire valid). */
+function clip(text: string, max: number): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : chars.slice(0, max).join('');
+}
+
+/**
+ * Builds the record without `seq`/`prevHash`/`hash` (the store appends it to the chain). Optional
+ * fields are absent, never empty strings, when they do not apply (profile "Hash": absent fields are
+ * left out of the canonical text).
+ */
+export function buildRecordDraft(input: RatingForRecord, config: RecordConfig): RecordDraft {
+  const { service, staff, citizen } = input;
+  const draft: RecordDraft = {
+    ratingId: input.ratingId,
+    projectNo: present(service.projectNo)
+      ? service.projectNo
+      : fallbackProjectNo(config.hall.code, service.completedAt, service.ticketNo),
+    proStatus: '3',
+    areaCode: config.hall.areaCode,
+    deptCode: config.department.code,
+    proDepart: config.department.name,
+    hallCode: config.hall.code,
+    windowNo: config.windowNo,
+    deviceId: config.deviceId,
+    userProp: citizen?.userProp ?? '1',
+    pf: input.isDefault ? config.province.defaultChannel : config.province.pf,
+    satisfaction: SATISFACTION_BY_LEVEL[input.level],
+    catalogueVersion: input.catalogueVersion,
+    assessTime: formatRecordTime(input.assessedAt),
+    serviceTime: formatRecordTime(service.completedAt),
+    assessNumber: '1',
+    serviceNumber: present(service.serviceNumber) ? service.serviceNumber : '1',
+    dataSource: config.province.dataSource,
+    isDefault: input.isDefault ? '1' : '0',
+    flags: [...input.flags],
+  };
+  if (present(service.taskCode)) draft.taskCode = service.taskCode;
+  if (present(service.taskName)) draft.taskName = service.taskName;
+  if (staff && present(staff.name)) draft.proManager = staff.name;
+  if (staff && present(staff.id)) draft.staffId = staff.id;
+  if (citizen) {
+    draft.userName = citizen.userName;
+    draft.userPageType = citizen.userPageType;
+    draft.certKey = citizen.certKey;
+  }
+  if (input.reasons.length > 0) draft.evalDetail = input.reasons.join(',');
+  if (present(input.text)) draft.writingEvaluation = clip(input.text, WRITING_MAX);
+  return draft;
+}

@@ -1,0 +1,165 @@
+import Database from 'better-sqlite3';
+import { copyFileSync, existsSync, writeFileSync, readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { STORE_ERRORS } from '../../src/shared/errors/store.js';
+import { migrate, userVersion } from '../../src/store/migrate.js';
+import { migration0001 } from '../../src/store/migrations/0001-initial.js';
+import { migration0002 } from '../../src/store/migrations/0002-report-indexes.js';
+import { LATEST_VERSION, MIGRATIONS } from '../../src/store/migrations/index.js';
+import { openStore } from '../../src/store/store.js';
+import { fingerprint, open, PII_KEY, rateNewService, tempDir, type TempDir } from './helpers.js';
+
+let t: TempDir;
+beforeEach(() => {
+  t = tempDir();
+});
+afterEach(() => t.cleanup());
+
+function objectNames(db: Database.Database): string[] {
+  return db
+    .prepare<[], { name: string }>(`SELECT name FROM sqlite_master ORDER BY name`)
+    .all()
+    .map((r) => r.name);
+}
+
+describe('migrations', () => {
+  it('are numbered 1, 2, … with no gaps in the one registry', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+    expect(LATEST_VERSION).toBe(MIGRATIONS.length);
+  });
+
+  it('0001 creates every table with its append-only triggers and sets user_version 1', () => {
+    const db = new Database(t.dbPath);
+    migrate(db, [migration0001]);
+    expect(userVersion(db)).toBe(1);
+    const names = objectNames(db);
+    for (const table of [
+      'meta',
+      'services',
+      'ratings',
+      'outbox',
+      'suppressed_presses',
+      'abandoned',
+      'pad_events',
+      'audit',
+      'catalogue_cache',
+    ]) {
+      expect(names).toContain(table);
+    }
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'ratings_no_update',
+        'ratings_no_delete',
+        'audit_no_update',
+        'outbox_delivered_final',
+      ]),
+    );
+    db.close();
+  });
+
+  it('0002 adds the report indexes to a version-1 database and keeps its rows', () => {
+    const db = new Database(t.dbPath);
+    migrate(db, [migration0001]);
+    db.prepare(`INSERT INTO audit (at, actor, action, detail) VALUES (1, 'test', 'before-0002', '{}')`).run();
+    expect(migrate(db, [migration0001, migration0002])).toEqual([2]);
+    expect(userVersion(db)).toBe(2);
+    expect(objectNames(db)).toEqual(expect.arrayContaining(['suppressed_presses_at', 'abandoned_at']));
+    expect(db.prepare('SELECT count(*) AS n FROM audit').get()).toEqual({ n: 1 });
+    db.close();
+  });
+
+  it('roll a failing migration back, leave the previous version and report E2104', () => {
+    const db = new Database(t.dbPath);
+    migrate(db, [migration0001]);
+    const broken = {
+      version: 2,
+      name: 'broken',
+      up: (d: Database.Database) => d.exec('CREATE TABLE half (x); SELECT * FROM missing_table'),
+    };
+    expect(() => migrate(db, [migration0001, broken])).toThrow(
+      expect.objectContaining({ code: STORE_ERRORS.migrationFailed.code }),
+    );
+    expect(userVersion(db)).toBe(1);
+    expect(objectNames(db)).not.toContain('half');
+    db.close();
+  });
+});
+
+describe('openStore', () => {
+  it('creates a new database with WAL, synchronous=FULL and foreign keys on, at the latest version', () => {
+    const store = open(t.dbPath);
+    store.close();
+    const db = new Database(t.dbPath, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(userVersion(db)).toBe(LATEST_VERSION);
+    db.close();
+    const again = openStore({ path: t.dbPath, piiKey: PII_KEY });
+    expect(again.chainStatus().ok).toBe(true);
+    again.close();
+  });
+
+  it('refuses a database from a newer kiosk with E2101 and leaves the file byte-identical with no -wal/-shm', () => {
+    const store = open(t.dbPath);
+    rateNewService(store, 'satisfied');
+    store.close();
+    const raw = new Database(t.dbPath);
+    raw.pragma(`user_version = ${LATEST_VERSION + 1}`);
+    raw.close();
+    const before = fingerprint(t.dbPath);
+    expect(before).toMatchObject({ wal: false, shm: false });
+    expect(() => open(t.dbPath)).toThrow(expect.objectContaining({ code: STORE_ERRORS.newerVersion.code }));
+    expect(fingerprint(t.dbPath)).toEqual(before);
+  });
+
+  it('refuses a file that is not SQLite with E2102 and leaves it byte-identical with no -wal/-shm', () => {
+    writeFileSync(t.dbPath, Buffer.alloc(8192, 0x41));
+    const before = fingerprint(t.dbPath);
+    expect(() => open(t.dbPath)).toThrow(expect.objectContaining({ code: STORE_ERRORS.corrupt.code }));
+    expect(fingerprint(t.dbPath)).toEqual(before);
+  });
+
+  it('refuses a damaged SQLite file with E2102 and leaves it byte-identical with no -wal/-shm', () => {
+    const store = open(t.dbPath);
+    for (let i = 0; i < 50; i++) rateNewService(store, 'satisfied');
+    store.close();
+    const raw = new Database(t.dbPath, { readonly: true });
+    const { rootpage } = raw
+      .prepare<[], { rootpage: number }>(`SELECT rootpage FROM sqlite_master WHERE name = 'ratings'`)
+      .get()!;
+    raw.close();
+    const bytes = readFileSync(t.dbPath);
+    bytes.fill(0x55, (rootpage - 1) * 4096, (rootpage - 1) * 4096 + 64); // scribble over the ratings b-tree header
+    writeFileSync(t.dbPath, bytes);
+    const before = fingerprint(t.dbPath);
+    expect(() => open(t.dbPath)).toThrow(expect.objectContaining({ code: STORE_ERRORS.corrupt.code }));
+    expect(fingerprint(t.dbPath)).toEqual(before);
+  });
+
+  it('refuses another application’s SQLite database with E2102', () => {
+    const raw = new Database(t.dbPath);
+    raw.pragma('application_id = 1234');
+    raw.exec('CREATE TABLE other (x)');
+    raw.close();
+    expect(() => open(t.dbPath)).toThrow(expect.objectContaining({ code: 'E2102' }));
+  });
+
+  it('opens a database whose last writes are still in its -wal file after a crash', () => {
+    const store = open(t.dbPath);
+    rateNewService(store, 'satisfied');
+    // Simulate a crash: copy db + wal while the store is open, without the checkpoint that close() does.
+    copyFileSync(t.dbPath, `${t.dir}/copy.db`);
+    copyFileSync(`${t.dbPath}-wal`, `${t.dir}/copy.db-wal`);
+    store.close();
+    const reopened = open(`${t.dir}/copy.db`);
+    expect(reopened.counts().ratings).toBe(1);
+    expect(reopened.chainStatus().ok).toBe(true);
+    reopened.close();
+  });
+
+  it('checkpoints the WAL on close so the database is one file again', () => {
+    const store = open(t.dbPath);
+    rateNewService(store, 'basic');
+    store.close();
+    expect(existsSync(`${t.dbPath}-wal`)).toBe(false);
+  });
+});

@@ -1,0 +1,201 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { KioskStore } from '../../src/store/types.js';
+import {
+  draft,
+  ID_NUMBER,
+  NAME,
+  newService,
+  open,
+  rateNewService,
+  tempDir,
+  type TempDir,
+} from './helpers.js';
+
+let t: TempDir;
+let store: KioskStore;
+beforeEach(() => {
+  t = tempDir();
+  store = open(t.dbPath);
+});
+afterEach(() => {
+  store.close();
+  t.cleanup();
+});
+
+describe('outbox', () => {
+  it('nextBatch returns 差评 first, then lowest seq, up to the limit', () => {
+    rateNewService(store, 'satisfied', 1);
+    rateNewService(store, 'dissatisfied', 2);
+    rateNewService(store, 'basic', 3);
+    rateNewService(store, 'very_dissatisfied', 4);
+    expect(store.nextBatch(10).map((i) => [i.seq, i.bad])).toEqual([
+      [2, true],
+      [4, true],
+      [1, false],
+      [3, false],
+    ]);
+    expect(store.nextBatch(2).map((i) => i.seq)).toEqual([2, 4]);
+    const item = store.nextBatch(1)[0]!;
+    expect(item).toMatchObject({ attempts: 0, createdAt: 2 });
+    expect(item.ratingId).toBe(item.record.ratingId);
+  });
+
+  it('markDelivered and markDead take items out of nextBatch; stats count them', () => {
+    for (let i = 1; i <= 4; i++) rateNewService(store, 'satisfied', i * 10);
+    store.markDelivered(
+      [
+        { seq: 1, status: 'accepted' },
+        { seq: 2, status: 'duplicate' },
+      ],
+      100,
+    );
+    store.markDead(3, 'REASON_REQUIRED', 'evalDetail missing', 101);
+    expect(store.nextBatch(10).map((i) => i.seq)).toEqual([4]);
+    expect(store.stats()).toEqual({
+      depth: 1,
+      oldestUnsentAt: 40,
+      delivered: 2,
+      deadLetters: [
+        {
+          seq: 3,
+          ratingId: store.getRating(3)!.record.ratingId,
+          code: 'REASON_REQUIRED',
+          message: 'evalDetail missing',
+          at: 101,
+        },
+      ],
+    });
+  });
+
+  it('recordAttempt counts failed attempts on pending items only', () => {
+    rateNewService(store, 'satisfied');
+    rateNewService(store, 'satisfied');
+    store.markDelivered([{ seq: 2, status: 'accepted' }], 5);
+    store.recordAttempt([1, 2], 10, 'E6001');
+    store.recordAttempt([1], 11, 'E6001');
+    expect(store.nextBatch(5).map((i) => [i.seq, i.attempts])).toEqual([[1, 2]]);
+  });
+
+  it('resend puts a dead letter back to pending and returns false for anything else', () => {
+    rateNewService(store, 'satisfied');
+    expect(store.resend(1, 5)).toBe(false);
+    store.markDead(1, 'X', 'y', 2);
+    expect(store.resend(1, 5)).toBe(true);
+    expect(store.nextBatch(5).map((i) => i.seq)).toEqual([1]);
+    expect(store.stats().deadLetters).toEqual([]);
+    store.markDelivered([{ seq: 1, status: 'accepted' }], 6);
+    expect(store.resend(1, 7)).toBe(false);
+  });
+
+  it('erasePii empties PII only of records delivered by the cut-off, and the chain still verifies', () => {
+    const citizen = { certKey: ID_NUMBER, userName: NAME, userProp: '1' as const, userPageType: '111' };
+    const pii = { certKey: ID_NUMBER, userName: NAME };
+    const s1 = store.insertService(newService({ citizen }));
+    const s2 = store.insertService(newService({ citizen }));
+    store.commitRating({
+      serviceId: s1.id,
+      level: 'basic',
+      draft: draft('basic', pii),
+      source: 'pad',
+      sessionId: null,
+      at: 1,
+    });
+    store.commitRating({
+      serviceId: s2.id,
+      level: 'basic',
+      draft: draft('basic', pii),
+      source: 'pad',
+      sessionId: null,
+      at: 2,
+    });
+    rateNewService(store, 'satisfied', 3, pii);
+    store.markDelivered([{ seq: 1, status: 'accepted' }], 100);
+    store.markDelivered([{ seq: 3, status: 'accepted' }], 300);
+    expect(store.erasePii(200)).toBe(1);
+    expect(store.getRating(1)!.record.certKey).toBeUndefined();
+    expect(store.getRating(1)!.record.userName).toBeUndefined();
+    expect(store.serviceCitizen(s1.id)).toBeNull();
+    expect(store.getRating(2)!.record.certKey).toBe(ID_NUMBER); // not delivered
+    expect(store.serviceCitizen(s2.id)).toEqual(citizen);
+    expect(store.getRating(3)!.record.certKey).toBe(ID_NUMBER); // delivered after the cut-off
+    expect(store.erasePii(200)).toBe(0);
+    expect(store.verifyChain(400)).toMatchObject({ ok: true, lastSeq: 3 });
+  });
+
+  it('erasePii also drops the identity of abandoned services, which is never sent', () => {
+    const s = store.insertService(
+      newService({ citizen: { certKey: ID_NUMBER, userName: NAME, userProp: '1', userPageType: '111' } }),
+    );
+    store.recordAbandoned({
+      serviceId: s.id,
+      sessionId: s.sessionId,
+      level: 'dissatisfied',
+      at: 10,
+      flags: [],
+      catalogueVersion: 'v1',
+    });
+    store.erasePii(20);
+    expect(store.serviceCitizen(s.id)).toBeNull();
+  });
+});
+
+describe('defaultCandidates', () => {
+  it('lists unrated and superseded services completed before the time, without a rating; never abandoned or open ones', () => {
+    const unrated = store.insertService(newService({ completedAt: 100 }));
+    store.closeService(unrated.id, 'unrated', 101);
+    const superseded = store.insertService(newService({ completedAt: 50 }));
+    store.closeService(superseded.id, 'superseded', 51);
+    const later = store.insertService(newService({ completedAt: 900 }));
+    store.closeService(later.id, 'unrated', 901);
+    const abandoned = store.insertService(newService({ completedAt: 10 }));
+    store.recordAbandoned({
+      serviceId: abandoned.id,
+      sessionId: abandoned.sessionId,
+      level: 'dissatisfied',
+      at: 11,
+      flags: [],
+      catalogueVersion: 'v1',
+    });
+    store.insertService(newService({ completedAt: 20 })); // still open
+    rateNewService(store, 'satisfied');
+
+    const found = store.defaultCandidates(500, 10);
+    expect(found.map((c) => c.serviceId)).toEqual([superseded.id, unrated.id]);
+    expect(found[0]).toEqual({
+      serviceId: superseded.id,
+      ticketNo: superseded.ticketNo,
+      projectNo: null,
+      serviceNumber: '1',
+      taskCode: 'T-1',
+      taskName: '个体工商户设立登记',
+      completedAt: 50,
+      staffId: 'S007',
+      staffName: '李四',
+    });
+    expect(store.defaultCandidates(500, 1)).toHaveLength(1);
+  });
+
+  it('drops a service once its default rating is committed', () => {
+    const s = store.insertService(newService({ completedAt: 100 }));
+    store.closeService(s.id, 'unrated', 101);
+    store.commitRating({
+      serviceId: s.id,
+      level: 'basic',
+      draft: draft('basic', { isDefault: '1', pf: '7' }),
+      source: 'default',
+      sessionId: null,
+      at: 200,
+    });
+    expect(store.defaultCandidates(500, 10)).toEqual([]);
+    expect(store.getService(s.id)!.outcome).toBe('unrated'); // the session's own ending is kept
+  });
+});
+
+describe('catalogue cache', () => {
+  it('is empty at first and keeps the latest saved version', () => {
+    expect(store.loadCatalogue()).toBeNull();
+    store.saveCatalogue('v1', '{"a":1}', 1);
+    store.saveCatalogue('v2', '{"a":2}', 2);
+    expect(store.loadCatalogue()).toEqual({ version: 'v2', json: '{"a":2}' });
+  });
+});

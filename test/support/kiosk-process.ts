@@ -1,0 +1,136 @@
+/**
+ * Starts the real kiosk (`src/app/cli.ts`, browser host, demo mode) as a child process with its own data
+ * directory, and waits for DATA_DIR/demo.json. Used by the e2e and crash tests; everything is on loopback.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface DemoInfo {
+  uiUrl: string;
+  linkUrl: string;
+  linkToken: string;
+  adminToken: string;
+}
+
+export interface KioskProcess {
+  child: ChildProcess;
+  info: DemoInfo;
+  dataDir: string;
+  output: () => string;
+  /** SIGTERM and wait for exit. */
+  stop(): Promise<number | null>;
+  /** SIGKILL and wait for exit. */
+  kill(): Promise<void>;
+}
+
+export function makeDataDir(prefix = 'hcp-kiosk-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export function waitForExit(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+export async function startKiosk(dataDir: string, extraArgs: string[] = []): Promise<KioskProcess> {
+  const demoFile = path.join(dataDir, 'demo.json');
+  fs.rmSync(demoFile, { force: true });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(ROOT, 'src', 'app', 'cli.ts'),
+      '--data-dir',
+      dataDir,
+      '--no-window',
+      ...extraArgs,
+    ],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, DISPLAY: '' },
+    },
+  );
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + 30_000;
+  while (!fs.existsSync(demoFile) || !output.includes('demo mode')) {
+    if (child.exitCode !== null) throw new Error(`kiosk exited with ${child.exitCode}: ${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`kiosk did not start within 30 s: ${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const info = JSON.parse(fs.readFileSync(demoFile, 'utf8')) as DemoInfo;
+  return {
+    child,
+    info,
+    dataDir,
+    output: () => output,
+    stop: async () => {
+      child.kill('SIGTERM');
+      return waitForExit(child);
+    },
+    kill: async () => {
+      child.kill('SIGKILL');
+      await waitForExit(child);
+    },
+  };
+}
+
+/** Runs the kiosk expecting it to refuse to start; resolves with its exit code and output. */
+export function runKioskExpectingFailure(dataDir: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'src', 'app', 'cli.ts'), '--data-dir', dataDir, '--no-window'],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, DISPLAY: '' },
+      },
+    );
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+/** A window-link call with the bearer token; returns status and parsed JSON (or null). */
+export async function linkCall(
+  info: DemoInfo,
+  method: 'GET' | 'POST',
+  pathname: string,
+  body?: unknown,
+  token: string | null = info.linkToken,
+): Promise<{ status: number; json: unknown }> {
+  const response = await fetch(new URL(pathname, info.linkUrl), {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = null;
+  }
+  return { status: response.status, json };
+}

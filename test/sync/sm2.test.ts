@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { sm2 } from 'sm-crypto-v2';
+import { generateSm2KeyPair, sm2Decrypt, Sm2DecryptError, sm2Encrypt } from '../../src/sync/province/sm2.js';
+import { G, onCurve, publicKeyOf, referenceDecrypt, referenceEncrypt } from './support/sm2-reference.js';
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
+
+describe('SM2 for the province envelope (C1C3C2, hex with leading 04)', () => {
+  const keys = generateSm2KeyPair();
+
+  it('makes a key pair whose public key is 130 lower-case hex characters starting 04', () => {
+    expect(keys.publicKey).toMatch(/^04[0-9a-f]{128}$/);
+    expect(keys.privateKey).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('round-trips UTF-8 text, Chinese included', () => {
+    const text = JSON.stringify({
+      records: [{ proDepart: '海口市政务服务中心', writingEvaluation: '等候时间过长😀' }],
+    });
+    expect(sm2Decrypt(sm2Encrypt(text, keys.publicKey), keys.privateKey)).toBe(text);
+  });
+
+  it('writes the ciphertext as lower-case hex with the leading 04 and C1 on the curve', () => {
+    const c = sm2Encrypt('hello', keys.publicKey);
+    expect(c).toMatch(/^04[0-9a-f]+$/);
+    expect(c.length).toBe(2 + 128 + 64 + 'hello'.length * 2);
+    const c1 = { x: BigInt('0x' + c.slice(2, 66)), y: BigInt('0x' + c.slice(66, 130)) };
+    expect(onCurve(c1)).toBe(true);
+  });
+
+  it('decrypts the same ciphertext with or without the leading 04', () => {
+    const c = sm2Encrypt('appMark+time', keys.publicKey);
+    expect(sm2Decrypt(c.slice(2), keys.privateKey)).toBe('appMark+time');
+    expect(sm2Decrypt(c.toUpperCase(), keys.privateKey)).toBe('appMark+time');
+  });
+
+  it('refuses a tampered ciphertext or the wrong key with Sm2DecryptError', () => {
+    const c = sm2Encrypt('payload', keys.publicKey);
+    const tampered = c.slice(0, -2) + (c.endsWith('00') ? '01' : '00');
+    expect(() => sm2Decrypt(tampered, keys.privateKey)).toThrow(Sm2DecryptError);
+    expect(() => sm2Decrypt(c, generateSm2KeyPair().privateKey)).toThrow(Sm2DecryptError);
+    expect(() => sm2Decrypt('04zz', keys.privateKey)).toThrow(Sm2DecryptError);
+  });
+
+  describe('interop with an independent GM/T 0003.4 implementation', () => {
+    const d = 0x3945208f7b2144b13f36e38ac6d39f95889393692860b51a42fb81ef4df7c5b8n;
+    const publicKey = publicKeyOf(d);
+
+    it('uses the SM2 recommended curve (the reference generator lies on it and agrees with sm-crypto-v2)', () => {
+      expect(onCurve(G)).toBe(true);
+      expect(sm2.getPublicKeyFromPrivateKey(d.toString(16).padStart(64, '0'))).toBe(publicKey);
+    });
+
+    it('decrypts a C1C3C2 ciphertext made by the reference implementation, with and without 04', () => {
+      const message = '{"records":[{"satisfaction":"1","evalDetail":"501,521"}]}';
+      const k = 0x59276e27d506861a16680f3ad9c02dccef3cc1fa3cdbe4ce6d54b80deac1bc21n;
+      const cipher = referenceEncrypt(utf8(message), publicKey, k);
+      const privateHex = d.toString(16).padStart(64, '0');
+      expect(sm2Decrypt(cipher, privateHex)).toBe(message);
+      expect(sm2Decrypt(cipher.slice(2), privateHex)).toBe(message);
+    });
+
+    it('produces ciphertext the reference implementation decrypts as C1C3C2', () => {
+      const message = '20261126093015hcp-demo-mark-secret';
+      const cipher = sm2Encrypt(message, publicKey);
+      const plain = referenceDecrypt(cipher, d);
+      expect(plain && new TextDecoder().decode(plain)).toBe(message);
+    });
+  });
+});
