@@ -4,10 +4,18 @@ export interface CliOptions {
   noWindow: boolean;
   linkPort: number | null;
   uiPort: number | null;
+  /** Demo mode only: a JSON file of configuration overrides (e.g. shorter session timeouts for tests). */
+  demoConfig: string | null;
 }
 
 export function parseCliArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { dataDir: null, noWindow: false, linkPort: null, uiPort: null };
+  const options: CliOptions = {
+    dataDir: null,
+    noWindow: false,
+    linkPort: null,
+    uiPort: null,
+    demoConfig: null,
+  };
   const port = (flag: string, value: string | undefined) => {
     const n = Number(value);
     if (!value || !Number.isInteger(n) || n < 0 || n > 65535)
@@ -23,6 +31,12 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         options.dataDir = value;
         break;
       }
+      case '--demo-config': {
+        const value = argv[++i];
+        if (!value) throw new Error('--demo-config needs a JSON file');
+        options.demoConfig = value;
+        break;
+      }
       case '--no-window':
         options.noWindow = true;
         break;
@@ -36,7 +50,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         break;
       default:
         throw new Error(
-          `unknown option ${arg} (known: --data-dir DIR, --no-window, --link-port N, --ui-port N)`,
+          `unknown option ${arg} (known: --data-dir DIR, --no-window, --link-port N, --ui-port N, --demo-config FILE)`,
         );
     }
   }

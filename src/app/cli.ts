@@ -8,11 +8,24 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startBrowserHost } from '../host/browser/server.js';
-import { isKioskError } from '../shared/errors/index.js';
+import { CONFIG_ERRORS, isKioskError, KioskError } from '../shared/errors/index.js';
 import { parseCliArgs } from './cli-args.js';
 import { createKioskCore } from './core-factory.js';
 import { createLogger } from './logger.js';
 import { defaultDataDir } from './paths.js';
+
+function readJsonFile(file: string): Record<string, unknown> {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw new KioskError(
+      CONFIG_ERRORS.unreadable,
+      `Cannot read ${path.basename(file)} as JSON.`,
+      {},
+      { cause: error },
+    );
+  }
+}
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 
@@ -20,7 +33,13 @@ async function main(): Promise<void> {
   const options = parseCliArgs(process.argv.slice(2));
   const log = createLogger();
   const dataDir = path.resolve(options.dataDir ?? defaultDataDir());
-  const running = await createKioskCore({ dataDir, linkPort: options.linkPort, log });
+  const demoOverrides = options.demoConfig ? readJsonFile(options.demoConfig) : undefined;
+  const running = await createKioskCore({
+    dataDir,
+    linkPort: options.linkPort,
+    log,
+    ...(demoOverrides ? { demoOverrides } : {}),
+  });
   const ui = await startBrowserHost({
     provider: running.core.provider,
     staticDir: path.join(root, 'dist', 'renderer'),

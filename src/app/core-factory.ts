@@ -26,6 +26,8 @@ export interface CoreOptions {
   linkPort?: number | null;
   now?: () => number;
   log?: Logger;
+  /** Demo mode only: configuration overrides (validated by the same schema). */
+  demoOverrides?: Record<string, unknown>;
   /** Start simulated devices in demo mode (default true). */
   demoDevices?: boolean;
 }
@@ -82,7 +84,7 @@ export async function createKioskCore(options: CoreOptions): Promise<RunningCore
       const secrets = loadOrCreateDemoSecrets(paths.demoSecrets);
       province = await startDemoProvince({ dbPath: paths.provinceSimDb, secrets, log });
       cleanups.push(() => province?.close());
-      config = demoConfig(secrets, province.url, `127.0.0.1:${options.linkPort ?? 0}`);
+      config = demoConfig(secrets, province.url, `127.0.0.1:${options.linkPort ?? 0}`, options.demoOverrides);
     }
     if (options.linkPort !== undefined && options.linkPort !== null) {
       config = {

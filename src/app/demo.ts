@@ -8,6 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { sm2 } from 'sm-crypto-v2';
 import { parseConfig, type KioskConfig, type KioskConfigInput } from '../config/schema.js';
+import { CONFIG_ERRORS, KioskError } from '../shared/errors/index.js';
 
 export interface DemoSecrets {
   linkToken: string;
@@ -43,7 +44,30 @@ export function loadOrCreateDemoSecrets(file: string): DemoSecrets {
 }
 
 /** A valid configuration for a fictitious window of the Haikou hall, pointing at the loopback province server. */
-export function demoConfig(secrets: DemoSecrets, provinceUrl: string, linkListen: string): KioskConfig {
+/** Deep-merges plain objects (arrays and scalars replace). */
+function merge(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(extra)) {
+    const current = out[key];
+    out[key] =
+      value &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      current &&
+      typeof current === 'object' &&
+      !Array.isArray(current)
+        ? merge(current as Record<string, unknown>, value as Record<string, unknown>)
+        : value;
+  }
+  return out;
+}
+
+export function demoConfig(
+  secrets: DemoSecrets,
+  provinceUrl: string,
+  linkListen: string,
+  overrides: Record<string, unknown> = {},
+): KioskConfig {
   const input: KioskConfigInput = {
     hall: { name: '海口市政务服务中心（演示）', code: 'HK01', areaCode: '460100000000' },
     department: { code: '11460100MB0000000X', name: '市场监督管理局（演示）' },
@@ -59,7 +83,10 @@ export function demoConfig(secrets: DemoSecrets, provinceUrl: string, linkListen
     link: { listen: linkListen, linkToken: secrets.linkToken, adminToken: secrets.adminToken },
     ui: { qrUrlTemplate: 'https://hcp.example.invalid/rate?projectNo={projectNo}' },
   };
-  const parsed = parseConfig(input);
-  if (!parsed.ok) throw new Error(`demo configuration is invalid: ${JSON.stringify(parsed.errors)}`);
+  const parsed = parseConfig(merge(input as Record<string, unknown>, overrides));
+  if (!parsed.ok)
+    throw new KioskError(CONFIG_ERRORS.invalid, 'The demo configuration overrides are invalid.', {
+      errors: parsed.errors,
+    });
   return parsed.config;
 }
