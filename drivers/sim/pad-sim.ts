@@ -43,6 +43,7 @@ export class PadSimulator {
   readonly received: Rp1Message[] = [];
   #seq = 0;
   #stalledUntil = 0;
+  #deafUntil = 0;
   #lastHandled: string | undefined;
   /** RATINGs not yet ACKed: kept across unplugs, like the pad's non-volatile queue. */
   readonly #unacked: Outgoing[] = [];
@@ -67,7 +68,7 @@ export class PadSimulator {
   async start(): Promise<void> {
     await this.link.start(
       (bytes) => {
-        if (performance.now() >= this.#stalledUntil) this.#parser.push(bytes);
+        if (performance.now() >= Math.max(this.#stalledUntil, this.#deafUntil)) this.#parser.push(bytes);
       },
       () => this.#onConnect(),
     );
@@ -106,6 +107,14 @@ export class PadSimulator {
   /** The pad stops listening and answering for `ms` (firmware hang). */
   stall(ms: number): void {
     this.#stalledUntil = performance.now() + ms;
+  }
+
+  /**
+   * The pad's receive line fails for `ms` while it still transmits: it never hears the kiosk's ACKs, so it
+   * keeps its RATINGs queued and replays them after a reconnect (the lost-ACK case of RP/1 "Reliability").
+   */
+  deafen(ms: number): void {
+    this.#deafUntil = performance.now() + ms;
   }
 
   /** Cuts the cable: pending RATINGs stay in the queue and are retransmitted after the replug. */

@@ -9,8 +9,8 @@ import type { Logger } from './logger.js';
 export interface DemoProvince {
   url: string;
   close(): Promise<void>;
-  /** Records the province holds (for the demo console and tests). */
-  recordCount(): number;
+  /** Records the province holds, as received (for the demo console and tests). */
+  records(): Array<{ record: Record<string, unknown>; receivedAt: number }>;
 }
 
 interface ProvinceServerModule {
@@ -20,7 +20,11 @@ interface ProvinceServerModule {
     privateKey: string;
     appMark: string;
     appWord: string;
-  }): Promise<{ url: string; close(): Promise<void>; records(): unknown[] }>;
+  }): Promise<{
+    url: string;
+    close(): Promise<void>;
+    records(): Array<{ record: Record<string, unknown>; receivedAt: number }>;
+  }>;
 }
 
 const SERVER_MODULE = '../../test/support/province/server.js';
@@ -39,5 +43,5 @@ export async function startDemoProvince(options: {
     appWord: options.secrets.appWord,
   });
   options.log({ level: 'info', msg: `demo province test server on ${server.url}` });
-  return { url: server.url, close: () => server.close(), recordCount: () => server.records().length };
+  return { url: server.url, close: () => server.close(), records: () => server.records() };
 }

@@ -80,5 +80,6 @@ export function buildView(inputs: ViewInputs): KioskView {
         ? sessionView(inputs, inputs.session)
         : null,
     thanksUntil: screen === 'thanks' ? inputs.thanksUntil : null,
+    audio: { enabled: config.ui.audio.enabled, volume: config.ui.audio.volume },
   };
 }
