@@ -53,6 +53,8 @@ export async function benchStoreCommit(iterations = 400, warmup = 30): Promise<B
   const bare = new Database(join(dir, 'bare.db'));
   bare.pragma('journal_mode = WAL');
   bare.pragma('synchronous = FULL');
+  // Both sides checkpoint the same way the kiosk does: off the timed path (the app's idle timer).
+  bare.pragma('wal_autocheckpoint = 0');
   bare.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)');
   const bareInsert = bare.prepare('INSERT INTO t (payload) VALUES (?)');
   const payload = JSON.stringify(draft(0));
@@ -78,8 +80,14 @@ export async function benchStoreCommit(iterations = 400, warmup = 30): Promise<B
   const drafts = Array.from({ length: total }, (_, i) => draft(i));
   const commitMs: number[] = [];
   const bareMs: number[] = [];
+  const checkpointBoth = () => {
+    store.checkpoint();
+    bare.pragma('wal_checkpoint(PASSIVE)');
+  };
+  checkpointBoth();
   try {
     for (let i = 0; i < total; i++) {
+      if (i % 50 === 0) checkpointBoth();
       let t0 = process.hrtime.bigint();
       bareInsert.run(payload);
       const b = Number(process.hrtime.bigint() - t0) / 1e6;

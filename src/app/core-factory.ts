@@ -96,6 +96,10 @@ export async function createKioskCore(options: CoreOptions): Promise<RunningCore
     const piiKey = loadOrCreateKeyFile(paths.piiKey);
     const store = openStore({ path: paths.database, piiKey });
     cleanups.push(() => store.close());
+    // Checkpoints run here, between ratings, never inside a commit (see openStore).
+    const checkpointTimer = setInterval(() => store.checkpoint(), 5_000);
+    checkpointTimer.unref();
+    cleanups.push(() => clearInterval(checkpointTimer));
     const chain = store.chainStatus();
     if (!chain.ok)
       log({

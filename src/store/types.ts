@@ -131,6 +131,8 @@ export type TicketState = 'awaiting' | 'rated' | 'unrated' | 'abandoned';
 export interface KioskStore extends OutboxPort, DefaultRatingPort, CataloguePort {
   readonly path: string;
   close(): void;
+  /** Copies the WAL into the database file (PASSIVE: never waits for readers). Called off the hot path. */
+  checkpoint(): void;
   chainStatus(): ChainStatus;
   verifyChain(now: number): ChainStatus;
   findService(key: ServiceKey): ServiceRow | undefined;
