@@ -172,13 +172,4 @@ describe('the kiosk window', () => {
     }
     expect(onPadKey).not.toHaveBeenCalled();
   });
-
-  it('reloads the page when the renderer process is gone, and counts it', () => {
-    const { contents, created } = open();
-    contents.emit('render-process-gone', fakeEvent(), { reason: 'crashed', exitCode: 139 });
-    contents.emit('render-process-gone', fakeEvent(), { reason: 'oom', exitCode: 0 });
-    expect(contents.reloads).toBe(2);
-    expect(created.stats.rendererGone).toBe(2);
-    expect(silentLog.error).toHaveBeenCalledWith(expect.stringContaining('E8004'));
-  });
 });

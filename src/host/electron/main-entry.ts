@@ -26,6 +26,7 @@ void runElectronKiosk(
       provider: running.core.provider,
       stop: () => running.stop(),
       keyboardMap: keyboardPad ? running.config.devices.keyboardMap : undefined,
+      openingHours: running.config.openingHours,
     };
   },
   {

@@ -11,6 +11,8 @@ import { consoleLog, type HostLog, type KioskElectron } from './electron-module.
 import { hardenSession, hardenWebContents, originOf } from './harden.js';
 import { forwardViews, kioskSenderCheck, registerKioskIpc } from './ipc.js';
 import { createKioskWindow, type KioskWindow } from './window.js';
+import { attachCrashGuard, createCrashGuard } from './crash-guard.js';
+import { startDisplayKeeper, type OpeningPeriod } from '../../ops/opening-hours.js';
 
 export interface StartedCore {
   provider: KioskApiProvider;
@@ -20,6 +22,8 @@ export interface StartedCore {
    * main process and sent as `padKey`. Leave it out otherwise, so the page keeps keys 1–5.
    */
   keyboardMap?: Readonly<Record<string, number>>;
+  /** config.openingHours: the display is kept on while the hall is open. */
+  openingHours?: readonly OpeningPeriod[];
 }
 
 /** Where SIGTERM/SIGINT come from (process, or an EventEmitter in tests). */
@@ -158,11 +162,11 @@ export async function runElectronKiosk(
   });
   cleanups.push(forwardViews(provider, kioskWindow.window.webContents));
 
-  // A counter-top device must never blank its screen while the hall is open.
-  const blockerId = powerSaveBlocker.start('prevent-display-sleep');
-  cleanups.push(() => {
-    if (powerSaveBlocker.isStarted(blockerId)) powerSaveBlocker.stop(blockerId);
-  });
+  // Renderer crashes: reload at most 3 times in 5 minutes, then the static 暂停服务 page (crash-guard.ts).
+  cleanups.push(attachCrashGuard(kioskWindow.window, { guard: createCrashGuard(), appUrl, log }));
+  // A counter-top device must never blank its screen while the hall is open (always on without hours).
+  const keeper = startDisplayKeeper({ powerSaveBlocker, hours: started.openingHours ?? [] });
+  cleanups.push(() => keeper.stop());
 
   const window = kioskWindow;
   return { window, shutdown: (reason) => shutdown(reason) };

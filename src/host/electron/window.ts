@@ -26,8 +26,6 @@ export interface KioskWindowOptions {
 
 export interface KioskWindow {
   readonly window: BrowserWindow;
-  /** Renderer crashes/kills seen (each answered with a reload). Feeds the diagnostics screen. */
-  readonly stats: { rendererGone: number };
 }
 
 export function kioskWebPreferences(preloadPath: string, kiosk: boolean): WebPreferences {
@@ -89,18 +87,11 @@ export function createKioskWindow(
     if (input.type === 'keyDown' && !input.isAutoRepeat) options.onPadKey?.(input.code);
   });
 
-  const stats = { rendererGone: 0 };
-  contents.on('render-process-gone', (_event, details) => {
-    stats.rendererGone += 1;
-    log.error(
-      `[${HOST_ERRORS.rendererGone.code}] renderer gone (${details.reason}, exit ${details.exitCode}); reloading`,
-    );
-    if (!window.isDestroyed()) contents.reload();
-  });
+  // A crashed renderer is handled by the crash guard (crash-guard.ts): reload, at most 3 times in 5 minutes.
 
   // Checklist #18 "Avoid usage of the file:// protocol": the page comes from the app:// scheme.
   window.loadURL(options.appUrl).catch((error: unknown) => {
     log.error(`[${HOST_ERRORS.startupFailed.code}] could not load ${options.appUrl}: ${String(error)}`);
   });
-  return { window, stats };
+  return { window };
 }
