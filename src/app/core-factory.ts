@@ -6,11 +6,19 @@
  */
 import fs from 'node:fs';
 import type { KioskConfig } from '../config/schema.js';
+import {
+  chooseSecretBox,
+  configPaths,
+  createAuditTrail,
+  createConfigService,
+  linkProvisioner,
+  loadConfig,
+  type SafeStorageModule,
+} from '../config/index.js';
 import { loadOrCreateKeyFile } from '../crypto/keyfile.js';
 import { startLinkServer, type LinkServer } from '../link/index.js';
 import { HOST_ERRORS, KioskError } from '../shared/errors/index.js';
 import { openStore, type KioskStore } from '../store/index.js';
-import { loadProvisionedConfig } from './config-loader.js';
 import { demoConfig, loadOrCreateDemoSecrets } from './demo.js';
 import { KioskCore } from './kiosk-core.js';
 import { createLogger, type Logger } from './logger.js';
@@ -28,6 +36,8 @@ export interface CoreOptions {
   log?: Logger;
   /** Demo mode only: configuration overrides (validated by the same schema). */
   demoOverrides?: Record<string, unknown>;
+  /** Electron's safeStorage (after app.ready): secrets are then sealed by the OS keyring, else a 0600 key file. */
+  safeStorage?: SafeStorageModule | null;
   /** Start simulated devices in demo mode (default true). */
   demoDevices?: boolean;
 }
@@ -63,7 +73,14 @@ export async function createKioskCore(options: CoreOptions): Promise<RunningCore
   const paths = dataPaths(options.dataDir);
   ensureDataDir(paths.dir);
 
-  const loaded = loadProvisionedConfig(paths.config);
+  const cpaths = configPaths(paths.dir);
+  const secretBox = chooseSecretBox({
+    keyFilePath: cpaths.secretKey,
+    safeStorage: options.safeStorage ?? null,
+  });
+  const loaded = loadConfig(cpaths, secretBox);
+  if (loaded.provisioned && loaded.migrated)
+    log({ level: 'info', msg: 'config.json had secrets in clear: rewritten sealed' });
   const cleanups: Array<() => Promise<void> | void> = [];
   const stopAll = async () => {
     for (const cleanup of cleanups.reverse()) {
@@ -111,8 +128,25 @@ export async function createKioskCore(options: CoreOptions): Promise<RunningCore
     const sync = startSyncServices({ config, store, now, log, version: KIOSK_VERSION });
     cleanups.push(() => sync.stop());
 
+    const audit = createAuditTrail(store, now);
+    let core: KioskCore | null = null;
+    const configService = createConfigService({
+      paths: cpaths,
+      secretBox,
+      audit,
+      onChange: (change) => {
+        // Staff, opening hours, UI and admin settings apply at once; anything else needs a restart.
+        if (!change.restartRequired) core?.applyLiveConfig(change.config);
+        else
+          log({
+            level: 'warn',
+            msg: `configuration changed (${change.changed.length} fields): restart required`,
+          });
+      },
+    });
+
     let devices: DeviceServices | null = null;
-    const core = new KioskCore({
+    core = new KioskCore({
       config,
       demo: !loaded.provisioned,
       version: KIOSK_VERSION,
@@ -131,6 +165,8 @@ export async function createKioskCore(options: CoreOptions): Promise<RunningCore
         chain: store.chainStatus(),
       }),
       health: () => ({ status: sync.healthy() ? 'ok' : 'degraded' }),
+      provision: linkProvisioner(configService),
+      audit,
     });
     cleanups.push(() => core.stop());
 

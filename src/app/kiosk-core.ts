@@ -13,7 +13,9 @@ import { isKioskError, KioskError, LINK_ERRORS, SESSION_ERRORS } from '../shared
 import { DEFAULT_KEY_LEVELS, type LevelKey } from '../shared/levels.js';
 import type { CitizenIdentity, KioskStore } from '../store/index.js';
 import type { CatalogueSource } from './catalogue-source.js';
-import { shanghaiDayBounds } from './shanghai-day.js';
+import { findStaffByCard, type AuditTrail } from '../config/index.js';
+import { isOpenAt } from '../ops/opening-hours.js';
+import { DAY_MS, parseShanghaiDate, shanghaiDayStart } from '../sync/time.js';
 import { SessionController, type RatingToCommit } from './session-controller.js';
 import { buildView } from './view-builder.js';
 import { initialWindowState, starsFromSatisfaction, type WindowState } from './window-state.js';
@@ -40,6 +42,9 @@ export interface KioskCoreDeps {
   syncNow?: () => void;
   diagnostics?: () => unknown;
   health?: () => { status: 'ok' | 'degraded' };
+  /** `POST /v1/admin/provision` (src/config/provisioning.ts). */
+  provision?: LinkBackend['provision'];
+  audit?: AuditTrail;
 }
 
 const STAR_WINDOW_MS = 30 * 24 * 3600 * 1000;
@@ -58,7 +63,12 @@ export class KioskCore implements LinkBackend {
   private padSessionCounter = 0;
   private stars: number | null = null;
 
-  constructor(private readonly deps: KioskCoreDeps) {
+  readonly provision: LinkBackend['provision'];
+  /** Closed by opening hours (config.openingHours), as opposed to closed by the window system. */
+  private closedByHours = false;
+  private hoursTimer: NodeJS.Timeout | null = null;
+
+  constructor(private deps: KioskCoreDeps) {
     this.language = deps.config.ui.defaultLanguage;
     this.largeType = deps.config.ui.largeType;
     const s = deps.config.session;
@@ -79,7 +89,12 @@ export class KioskCore implements LinkBackend {
       },
       this.window.status,
     );
+    this.provision = deps.provision;
     this.refreshStars();
+    this.refreshOpeningHours();
+    // Opening hours are checked every 30 s, so the screen closes and reopens on time without an event.
+    this.hoursTimer = setInterval(() => this.refreshOpeningHours(), 30_000);
+    this.hoursTimer.unref();
     const api = this.createApi();
     this.provider = {
       api,
@@ -92,9 +107,31 @@ export class KioskCore implements LinkBackend {
 
   stop(): void {
     this.controller.stop();
+    if (this.hoursTimer) clearInterval(this.hoursTimer);
     if (this.thanksTimer) clearTimeout(this.thanksTimer);
     this.viewListeners.clear();
     this.linkListeners.clear();
+  }
+
+  /** Settings that apply without a restart (staff roster, opening hours, UI, admin). */
+  applyLiveConfig(config: KioskConfig): void {
+    this.deps.config = config;
+    this.refreshOpeningHours();
+    this.publish();
+  }
+
+  /** The status the session engine and the screen see: the window system's, or closed outside opening hours. */
+  private effectiveStatus(): WindowStatus {
+    return this.closedByHours ? 'closed' : this.window.status;
+  }
+
+  private refreshOpeningHours(): void {
+    const hours = this.deps.config.openingHours;
+    const closed = hours.length > 0 && !isOpenAt(hours, this.deps.now());
+    if (closed === this.closedByHours) return;
+    this.closedByHours = closed;
+    this.controller.feed({ type: 'window.status', at: this.deps.now(), status: this.effectiveStatus() });
+    this.publish();
   }
 
   view(): KioskView {
@@ -112,7 +149,7 @@ export class KioskCore implements LinkBackend {
       online: this.deps.online?.() ?? true,
       language: this.language,
       largeType: this.largeType,
-      window: this.window,
+      window: { ...this.window, status: this.effectiveStatus() },
       stars: this.stars,
       session,
       sessionProjectNo: projectNo,
@@ -148,7 +185,7 @@ export class KioskCore implements LinkBackend {
   setWindowStatus(status: WindowStatus, message: string | null): void {
     this.window.status = status;
     this.window.pauseMessage = status === 'paused' ? message : null;
-    this.controller.feed({ type: 'window.status', at: this.deps.now(), status });
+    this.controller.feed({ type: 'window.status', at: this.deps.now(), status: this.effectiveStatus() });
     this.publish();
   }
 
@@ -165,7 +202,8 @@ export class KioskCore implements LinkBackend {
       serviceNumber: input.serviceNumber,
     });
     if (existing) return { sessionId: existing.sessionId, created: false };
-    if (this.window.status !== 'open') throw new KioskError(LINK_ERRORS.windowNotOpen);
+    this.refreshOpeningHours();
+    if (this.effectiveStatus() !== 'open') throw new KioskError(LINK_ERRORS.windowNotOpen);
     const now = this.deps.now();
     const citizen: CitizenIdentity | null = input.citizen ? { ...input.citizen, userPageType: '111' } : null;
     const row = store.insertService({
@@ -220,8 +258,9 @@ export class KioskCore implements LinkBackend {
   }
 
   ratingsSummary(date: string): unknown {
-    const { start, end } = shanghaiDayBounds(date);
-    return { date, ...this.deps.store.ratingsSummary(start, end) };
+    const start = parseShanghaiDate(date);
+    if (start === null) throw new RangeError('date must be a real YYYY-MM-DD date');
+    return { date, ...this.deps.store.ratingsSummary(start, start + DAY_MS) };
   }
 
   syncNow(): void {
@@ -244,7 +283,10 @@ export class KioskCore implements LinkBackend {
   /** An ID card read on the kiosk's own reader: makes the open session real-name (domain-rules §5). */
   cardRead(identity: { certKey: string; name: string; userPageType?: string }): void {
     const session = this.controller.current.current;
-    if (!session) return;
+    if (!session) {
+      this.cardSignIn(identity.certKey);
+      return;
+    }
     const citizen: CitizenIdentity = {
       certKey: identity.certKey,
       userName: identity.name,
@@ -261,6 +303,26 @@ export class KioskCore implements LinkBackend {
     this.publish();
   }
 
+  /** A clerk taps their own ID card while the window is idle: signs them in if the roster knows the card. */
+  private cardSignIn(certKey: string): void {
+    const { config } = this.deps;
+    if (this.effectiveStatus() !== 'open' || this.thanksUntil !== null) return;
+    const staff = findStaffByCard(config.staff, config.admin.staffCardKey, certKey);
+    if (!staff) return;
+    this.window.clerk = {
+      staffId: staff.staffId,
+      name: staff.name,
+      title: staff.title ?? null,
+      photo: staff.photo ?? null,
+    };
+    this.deps.audit?.record(`staff:${staff.staffId}`, {
+      type: 'staff.sign-in',
+      staffId: staff.staffId,
+      via: 'card',
+    });
+    this.publish();
+  }
+
   // ── internals ───────────────────────────────────────────────────────────────────────────────────
   private levelForKey(key: number): LevelKey | null {
     const levels = this.deps.config.devices.keyLevels ?? DEFAULT_KEY_LEVELS;
@@ -273,12 +335,12 @@ export class KioskCore implements LinkBackend {
     source: 'window' | 'reader',
     now: number,
   ): CitizenRef {
-    const { start, end } = shanghaiDayBounds(now);
+    const start = shanghaiDayStart(now);
     return {
       ref: `service:${serviceId}`,
       maskedName: maskName(citizen.userName),
       maskedId: maskIdNumber(citizen.certKey),
-      ratingsToday: this.deps.store.idRatingsOnDay(citizen.certKey, start, end),
+      ratingsToday: this.deps.store.idRatingsOnDay(citizen.certKey, start, start + DAY_MS),
       source,
     };
   }

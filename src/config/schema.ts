@@ -4,9 +4,11 @@
  * Secrets (`appWord`, tokens, admin PIN hash) live in the same object in memory but are stored encrypted
  * and never leave the main process (see `redactConfig`).
  */
+import { createPublicKey } from 'node:crypto';
 import { z } from 'zod';
 import { LEVEL_KEYS } from '../shared/levels.js';
 import { LANGUAGES } from '../shared/kiosk-api.js';
+import { photoProblem } from '../link/formats.js';
 
 const digits = (n: number) => z.string().regex(new RegExp(`^\\d{${n}}$`), `must be ${n} digits`);
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
@@ -49,6 +51,129 @@ export const openingHoursSchema = z
       close: hhmm,
     }),
   )
+  .default([]);
+
+const hasNoControlChars = (s: string): boolean => {
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return false;
+  }
+  return true;
+};
+
+/** Free text shown on screen: not blank, no control characters (same rule as the window link's names). */
+const screenText = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((s) => s.trim().length > 0, 'must not be blank')
+    .refine(hasNoControlChars, 'must not contain control characters');
+
+/**
+ * Ed25519 public key of the hall's provisioning tool: either the raw 32-byte key in base64 (44 characters,
+ * `=`-padded) or an SPKI PEM (`-----BEGIN PUBLIC KEY-----`). Checked for shape here; that it really is an
+ * Ed25519 key is checked by `ed25519KeyProblem` (node:crypto) below.
+ */
+export const provisioningPublicKeySchema = z
+  .string()
+  .max(400)
+  .superRefine((value, ctx) => {
+    const problem = ed25519KeyProblem(value);
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+/** `null` when `value` is a usable Ed25519 public key (raw base64 or SPKI PEM), else a message. */
+export function ed25519KeyProblem(value: string): string | null {
+  const trimmed = value.trim();
+  if (trimmed.startsWith('-----BEGIN PUBLIC KEY-----')) {
+    try {
+      const key = createPublicKey({ key: trimmed, format: 'pem' });
+      return key.asymmetricKeyType === 'ed25519' ? null : 'must be an Ed25519 key';
+    } catch {
+      return 'must be an SPKI PEM public key';
+    }
+  }
+  if (!/^[A-Za-z0-9+/]{43}=$/.test(trimmed) || Buffer.from(trimmed, 'base64').length !== 32) {
+    return 'must be a raw 32-byte Ed25519 key in base64, or an SPKI PEM';
+  }
+  return null;
+}
+
+/**
+ * PHC-style scrypt hash of the admin PIN (`src/config/admin-pin.ts`):
+ * `$scrypt$ln=<log2 N>,r=<r>,p=<p>$<salt b64>$<hash b64>`. Never weaker than the default N = 2^15, r = 8.
+ */
+export const PIN_HASH_PATTERN =
+  /^\$scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})\$([A-Za-z0-9+/]{16,88})\$([A-Za-z0-9+/]{43,88})$/;
+const pinHash = z.string().superRefine((value, ctx) => {
+  const m = PIN_HASH_PATTERN.exec(value);
+  const [ln, r, p] = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [0, 0, 0];
+  if (!m)
+    ctx.addIssue({ code: 'custom', message: 'must be an scrypt PIN hash ($scrypt$ln=…,r=…,p=…$salt$hash)' });
+  else if (ln < 15 || ln > 20 || r < 8 || r > 16 || p < 1 || p > 4) {
+    ctx.addIssue({ code: 'custom', message: 'scrypt parameters must be ln 15–20, r 8–16, p 1–4' });
+  }
+});
+
+/** 32 random bytes in base64 (44 characters, `=`-padded). */
+const key32 = z
+  .string()
+  .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 random bytes in base64')
+  .refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 random bytes in base64');
+
+/** One clerk of this window's roster (staff card sign-in and the idle screen's clerk card). */
+export const staffMemberSchema = z.object({
+  /** The clerk's id in the hall's staff system (工号), as the window system sends it to `/v1/staff/signin`. */
+  staffId: z
+    .string()
+    .min(1)
+    .max(32)
+    .regex(/^[\x21-\x7e]+$/, 'must be visible ASCII'),
+  /** Name shown on the idle screen. Staff names are not citizen PII, but stay in the main process. */
+  name: screenText(40),
+  /** Job title shown under the name (e.g. 综合窗口受理员). */
+  title: screenText(40).optional(),
+  /** `data:image/jpeg;base64,…` or png, at most 200 KiB decoded (same rule as `/v1/staff/signin`). */
+  photo: z
+    .string()
+    .max(300_000)
+    .superRefine((value, ctx) => {
+      const problem = photoProblem(value);
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: `photo: ${problem}` });
+    })
+    .optional(),
+  /**
+   * HMAC-SHA256 (key `admin.staffCardKey`, per hall) of the clerk's ID-card number, upper-cased, as 64
+   * lower-case hex characters (`staffCardDigest` in staff-roster.ts). The roster never holds ID numbers.
+   * Absent: this clerk signs in through the window system only.
+   */
+  cardDigest: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex characters (HMAC-SHA256)')
+    .optional(),
+});
+export type StaffMember = z.infer<typeof staffMemberSchema>;
+
+/** The roster of clerks who may work this window: unique staff ids, unique card digests, at most 50. */
+export const staffRosterSchema = z
+  .array(staffMemberSchema)
+  .max(50)
+  .superRefine((roster, ctx) => {
+    const ids = new Set<string>();
+    const digests = new Set<string>();
+    roster.forEach((member, i) => {
+      if (ids.has(member.staffId))
+        ctx.addIssue({ code: 'custom', path: [i, 'staffId'], message: 'duplicate staffId' });
+      ids.add(member.staffId);
+      if (member.cardDigest !== undefined) {
+        if (digests.has(member.cardDigest)) {
+          ctx.addIssue({ code: 'custom', path: [i, 'cardDigest'], message: 'duplicate cardDigest' });
+        }
+        digests.add(member.cardDigest);
+      }
+    });
+  })
   .default([]);
 
 export const configSchema = z.object({
@@ -152,9 +277,28 @@ export const configSchema = z.object({
       largeType: z.boolean().default(false),
     })
     .prefault({}),
+  /**
+   * Provisioning revision: a signed provisioning file must carry a revision above the stored one, so an
+   * older signed file (a stale USB stick, a replayed request) can never roll the device back. Admin-screen
+   * edits keep it unchanged. Absent counts as 0.
+   */
+  revision: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  /** Clerks of this window (staff card sign-in, idle screen). Names and photos, never ID numbers. */
+  staff: staffRosterSchema,
   /** Secrets beyond the province ones. */
   admin: z
-    .object({ pinHash: z.string().optional(), provisioningPublicKey: z.string().optional() })
+    .object({
+      /** scrypt hash of the admin PIN (see `PIN_HASH_PATTERN`); absent = no admin screen access. Secret. */
+      pinHash: pinHash.optional(),
+      /**
+       * Ed25519 key that signs provisioning files (raw 32 bytes base64 or SPKI PEM). Trust on first use:
+       * the first accepted file sets it; later files must verify against the stored key, so a new key
+       * arrives only in a file signed by the old one. Not a secret; the admin screen cannot change it.
+       */
+      provisioningPublicKey: provisioningPublicKeySchema.optional(),
+      /** Per-hall HMAC key (32 bytes base64) behind `staff[].cardDigest`. Secret. */
+      staffCardKey: key32.optional(),
+    })
     .prefault({}),
 });
 
@@ -177,7 +321,18 @@ export function parseConfig(input: unknown): ParseResult {
   };
 }
 
-const SECRET_PATHS = ['province.appWord', 'link.linkToken', 'link.adminToken', 'admin.pinHash'] as const;
+/**
+ * Every secret of the configuration, as `section.key`. They are sealed on disk (secret-store.ts), never
+ * logged, never answered, and reach the renderer only as "set" / "not set".
+ */
+export const SECRET_PATHS = [
+  'province.appWord',
+  'link.linkToken',
+  'link.adminToken',
+  'admin.pinHash',
+  'admin.staffCardKey',
+] as const;
+export type SecretPath = (typeof SECRET_PATHS)[number];
 
 /** The configuration without secrets: each secret becomes `"set"` or `"not set"` (diagnostics, renderer, logs). */
 export function redactConfig(config: KioskConfig): Record<string, unknown> {
@@ -185,8 +340,15 @@ export function redactConfig(config: KioskConfig): Record<string, unknown> {
   for (const path of SECRET_PATHS) {
     const [section, key] = path.split('.') as [string, string];
     const holder = copy[section];
-    if (holder && key in holder) holder[key] = holder[key] ? 'set' : 'not set';
+    if (holder) holder[key] = holder[key] ? 'set' : 'not set';
   }
   if (copy.province) copy.province.caBundle = copy.province.caBundle ? 'set' : 'not set';
+  // A card digest is not the ID number, but nobody outside the main process needs it either.
+  const staff = (copy as Record<string, unknown>).staff;
+  if (Array.isArray(staff)) {
+    for (const member of staff as Record<string, unknown>[]) {
+      member.cardDigest = member.cardDigest ? 'set' : 'not set';
+    }
+  }
   return copy;
 }

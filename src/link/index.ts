@@ -10,6 +10,7 @@ export type {
   LinkLogEntry,
   LinkServer,
   LinkServerOptions,
+  ProvisionResult,
   ServiceState,
   StaffSignInInput,
   WindowStatus,

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { TokenKind } from './auth.js';
 import {
   emptySchema,
+  provisionFileSchema,
   serviceCalledSchema,
   serviceCompletedSchema,
   staffSignInSchema,
@@ -28,6 +29,8 @@ export interface CallContext {
   url: URL;
   /** Path parameter (`/v1/services/{ticketNo}`), still URL-encoded. */
   param: string | null;
+  /** The caller's address (for the audit trail of admin calls). */
+  remote: string;
 }
 
 interface CallBase {
@@ -35,6 +38,8 @@ interface CallBase {
   name: string;
   method: 'GET' | 'POST';
   auth: TokenKind | null;
+  /** Body size limit in bytes when not the link's 256 KiB (window-link.md "Service"). */
+  bodyLimit?: number;
 }
 
 export type Call =
@@ -56,6 +61,7 @@ function post<S extends z.ZodType>(
   auth: TokenKind,
   schema: S,
   run: (ctx: CallContext, body: z.output<S>) => Answer,
+  bodyLimit?: number,
 ): Call {
   return {
     name: `POST ${name}`,
@@ -63,7 +69,32 @@ function post<S extends z.ZodType>(
     auth,
     schema,
     run: run as (ctx: CallContext, body: unknown) => Answer,
+    ...(bodyLimit !== undefined ? { bodyLimit } : {}),
   };
+}
+
+/**
+ * A provisioning file carries the staff roster with photos (up to 50 × 200 KiB), so this one admin call
+ * takes up to 16 MiB; the admin token is checked before any of the body is read.
+ */
+export const PROVISION_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
+
+/** `POST /v1/admin/provision`: 200 applied, 400 invalid-config with field errors, 403 bad-signature. */
+function provisionAnswer({ backend, remote }: CallContext, file: unknown): Answer {
+  if (!backend.provision) return { kind: 'not-found' };
+  const result = backend.provision(file, remote);
+  if (result.applied) {
+    return {
+      kind: 'json',
+      status: 200,
+      body: { applied: true, restartRequired: result.restartRequired === true },
+    };
+  }
+  if (result.error === 'bad-signature')
+    return { kind: 'json', status: 403, body: { error: 'bad-signature' } };
+  // Whitelisted: paths and messages only, as strings.
+  const fields = result.fields.map((f) => ({ path: String(f.path), message: String(f.message) }));
+  return { kind: 'json', status: 400, body: { error: 'invalid-config', fields } };
 }
 
 function get(name: string, auth: TokenKind | null, run: (ctx: CallContext) => Answer): Call {
@@ -180,6 +211,10 @@ const STATIC_CALLS: ReadonlyMap<string, readonly Call[]> = new Map<string, Call[
         return ok(202);
       }),
     ],
+  ],
+  [
+    '/v1/admin/provision',
+    [post('/v1/admin/provision', 'admin', provisionFileSchema, provisionAnswer, PROVISION_BODY_LIMIT_BYTES)],
   ],
 ]);
 

@@ -111,6 +111,18 @@ export const serviceCompletedSchema = z.object({
   citizen: citizen.nullish(),
 });
 
+/**
+ * `POST /v1/admin/provision`: the provisioning file's envelope only. `config` passes through untouched (the
+ * same object, so the signature covers exactly what was sent); src/config validates it field by field.
+ */
+export const provisionFileSchema = z.object({
+  config: z.custom<Record<string, unknown>>(
+    (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+    'must be an object',
+  ),
+  signature: z.string().min(1).max(200),
+});
+
 export const summaryQuerySchema = z.object({
   date: z.string().refine(isIsoDate, 'must be YYYY-MM-DD'),
 });

@@ -152,10 +152,10 @@ export function startLinkServer(options: LinkServerOptions): Promise<LinkServer>
       }
     }
 
-    const ctx = { backend, now, url, param: found.param };
+    const ctx = { backend, now, url, param: found.param, remote };
     if (call.method === 'GET') return answer(req, res, remote, call, call.run(ctx));
 
-    const body = await readBody(req);
+    const body = await readBody(req, call.bodyLimit);
     if (body.kind === 'aborted') return;
     if (body.kind === 'too-large') return fail(req, res, remote, LINK_ERRORS.tooLarge, call.name);
     const json = parseJson(body.body);

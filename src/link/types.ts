@@ -41,6 +41,15 @@ export interface StaffSignInInput {
 
 export type WindowStatus = 'open' | 'paused' | 'closed';
 
+/**
+ * Answer of `POST /v1/admin/provision` (a signed provisioning file, src/config/provisioning.ts): applied,
+ * refused with field errors (400 `invalid-config`), or refused for its signature (403 `bad-signature`).
+ */
+export type ProvisionResult =
+  | { applied: true; restartRequired: boolean }
+  | { applied: false; error: 'invalid-config'; fields: { path: string; message: string }[] }
+  | { applied: false; error: 'bad-signature' };
+
 /** Implemented by the kiosk core. Calls are synchronous; a KioskError with a LINK code maps to its HTTP status. */
 export interface LinkBackend {
   staffSignIn(input: StaffSignInInput): void;
@@ -55,6 +64,12 @@ export interface LinkBackend {
   diagnostics(): unknown;
   ratingsSummary(date: string /* YYYY-MM-DD, Asia/Shanghai */): unknown;
   syncNow(): void;
+  /**
+   * `POST /v1/admin/provision`: validates, verifies and stores a provisioning file `{ config, signature }`
+   * (`linkProvisioner(configService)` from src/config implements it). `remote` is the caller's address, for
+   * the audit trail. Optional: without it the call answers 404.
+   */
+  provision?(file: unknown, remote: string): ProvisionResult;
 }
 
 export interface LinkLogEntry {

@@ -7,6 +7,7 @@
  * runs into Monday), and `close` equal to `open` means a full 24 hours.
  */
 import type { PowerSaveBlocker } from 'electron';
+import { SHANGHAI_OFFSET_MS } from '../sync/time.js';
 
 export interface OpeningPeriod {
   readonly days: readonly number[];
@@ -14,7 +15,6 @@ export interface OpeningPeriod {
   readonly close: string;
 }
 
-export const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
 const MINUTE_MS = 60_000;
 const DAY_MINUTES = 24 * 60;
 const WEEK_MINUTES = 7 * DAY_MINUTES;

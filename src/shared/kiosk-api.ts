@@ -13,6 +13,13 @@ export type Language = (typeof LANGUAGES)[number];
 
 export type Screen = 'idle' | 'rate' | 'reasons' | 'thanks' | 'paused' | 'closed';
 
+/** Spoken prompts (config `ui.audio`): played on the citizen's screen; one sound for every level. */
+export interface AudioSettings {
+  enabled: boolean;
+  /** 0 … 1. */
+  volume: number;
+}
+
 export interface ClerkCard {
   staffId: string;
   name: string;
@@ -67,6 +74,8 @@ export interface KioskView {
   session: SessionView | null;
   /** Epoch ms until which the thanks screen shows. */
   thanksUntil: number | null;
+  /** Spoken prompts; absent from an older core, in which case the renderer stays silent. */
+  audio?: AudioSettings;
 }
 
 export type ActionResult = { ok: true } | { ok: false; code: string; message: string };

@@ -2,6 +2,7 @@
 import { KioskError } from '../shared/errors/kiosk-error.js';
 import { STORE_ERRORS } from '../shared/errors/store.js';
 import { sqliteCode, type StoreContext } from './context.js';
+import { DAY_MS, SHANGHAI_OFFSET_MS } from '../sync/time.js';
 import type {
   CitizenIdentity,
   NewService,
@@ -11,11 +12,9 @@ import type {
   TicketState,
 } from './types.js';
 
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000; // Asia/Shanghai has had no DST since 1991 (domain-rules §4)
-
 /** Asia/Shanghai calendar day number of an instant: part of the service key because tickets restart daily. */
 export function shanghaiDay(at: number): number {
-  return Math.floor((at + SHANGHAI_OFFSET_MS) / 86_400_000);
+  return Math.floor((at + SHANGHAI_OFFSET_MS) / DAY_MS);
 }
 
 interface Row {

@@ -52,6 +52,14 @@ export function shanghaiDayStart(epochMs: number): number {
   return local - (((local % DAY_MS) + DAY_MS) % DAY_MS) - SHANGHAI_OFFSET_MS;
 }
 
+/** Epoch ms of 00:00 Asia/Shanghai on a `YYYY-MM-DD` calendar date, or null when it is not a real date. */
+export function parseShanghaiDate(text: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return null;
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) - SHANGHAI_OFFSET_MS;
+  return formatCompactDate(ms) === `${m[1]}${m[2]}${m[3]}` ? ms : null;
+}
+
 /** Parses `yyyyMMddHHmmss` (Asia/Shanghai) to epoch ms, or null when malformed. */
 export function parseEnvelopeTime(text: string): number | null {
   const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(text);
