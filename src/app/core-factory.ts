@@ -27,6 +27,7 @@ import { startSyncServices, type SyncServices } from './sync-wiring.js';
 import { startDemoProvince, type DemoProvince } from './demo-province.js';
 import { startDevices, type DeviceServices } from './device-wiring.js';
 import { KIOSK_VERSION } from './version.js';
+import { buildDiagnostics } from './diagnostics.js';
 
 export interface CoreOptions {
   dataDir: string;
@@ -159,11 +160,16 @@ export async function createKioskCore(options: CoreOptions): Promise<RunningCore
       pad: { arm: (...a) => devices?.pad?.arm(...a), disarm: (...a) => devices?.pad?.disarm(...a) },
       online: () => sync.online(),
       syncNow: () => sync.syncNow(),
-      diagnostics: () => ({
-        devices: devices?.snapshot() ?? [],
-        ...sync.diagnostics(),
-        chain: store.chainStatus(),
-      }),
+      diagnostics: () =>
+        buildDiagnostics({
+          config: () => core?.currentConfig() ?? config,
+          store,
+          version: KIOSK_VERSION,
+          startedAt,
+          now,
+          devices: () => devices?.snapshot() ?? [],
+          sync: () => sync.diagnostics(),
+        }),
       health: () => ({ status: sync.healthy() ? 'ok' : 'degraded' }),
       provision: linkProvisioner(configService),
       audit,

@@ -113,6 +113,10 @@ export class KioskCore implements LinkBackend {
     this.linkListeners.clear();
   }
 
+  currentConfig(): KioskConfig {
+    return this.deps.config;
+  }
+
   /** Settings that apply without a restart (staff roster, opening hours, UI, admin). */
   applyLiveConfig(config: KioskConfig): void {
     this.deps.config = config;
