@@ -15,16 +15,13 @@
  * the simulator's cost, not the kiosk's. BENCH_DRAIN_N scales the backlog (e.g. 5000 for a quick run).
  */
 import { fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { LevelKey } from '../src/shared/levels.js';
 import { openStore } from '../src/store/index.js';
-import { buildRecordDraft } from '../src/sync/province/national-template/record.js';
-import { uuidv7 } from '../src/sync/uuidv7.js';
 import type { DrainResult } from '../test/support/sync-integration/drain-kiosk.js';
 import {
+  commitBacklog,
   integrationConfig,
   ledgerSummary,
   newProvinceKeys,
@@ -35,47 +32,12 @@ import {
 import { percentile, type BenchRow } from './types.js';
 
 const CHILD = fileURLToPath(new URL('../test/support/sync-integration/drain-kiosk.ts', import.meta.url));
-const LEVELS: LevelKey[] = ['very_satisfied', 'satisfied', 'basic', 'dissatisfied', 'very_dissatisfied'];
-const rand = (n: number) => new Uint8Array(randomBytes(n));
 
-/** Commits `n` ratings (mixed levels, every 4th real-name) to a new store at `dbPath`. */
+/** Commits `n` ratings to a new store at `dbPath` (see commitBacklog). */
 function fill(dbPath: string, n: number, publicKey: string): void {
-  const config = integrationConfig('http://127.0.0.1:9', publicKey);
   const store = openStore({ path: dbPath, piiKey: PII_KEY });
-  const tag = randomBytes(4).toString('hex');
   try {
-    for (let i = 0; i < n; i++) {
-      const level = LEVELS[i % LEVELS.length]!;
-      const bad = level === 'dissatisfied' || level === 'very_dissatisfied';
-      const at = Date.now();
-      const draft = buildRecordDraft(
-        {
-          ratingId: uuidv7(at, rand),
-          level,
-          reasons: bad ? ['501'] : [],
-          text: '',
-          catalogueVersion: 'hi-2026.1',
-          assessedAt: at,
-          service: {
-            ticketNo: `B${i}`,
-            projectNo: `BENCH${tag}${String(i).padStart(7, '0')}`,
-            taskCode: '11460100MB1234567X4460117001000',
-            taskName: '食品经营许可',
-            serviceNumber: '1',
-            completedAt: at - 60_000,
-          },
-          staff: { id: 'S042', name: '王芳' },
-          citizen:
-            i % 4 === 0
-              ? { certKey: '46010019900101123X', userName: '张三', userProp: '1', userPageType: '111' }
-              : null,
-          flags: [],
-          isDefault: false,
-        },
-        config,
-      );
-      store.commitRating({ serviceId: null, level, draft, source: 'bench', sessionId: null, at });
-    }
+    commitBacklog(store, integrationConfig('http://127.0.0.1:9', publicKey), n);
   } finally {
     store.close();
   }

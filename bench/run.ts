@@ -7,12 +7,14 @@ import { benchStartup } from './startup.js';
 import { benchStoreCommit } from './store-commit.js';
 import { benchSync } from './sync.js';
 import type { BenchRow } from './types.js';
+import { benchUi } from './ui.js';
 
 const GROUPS: Record<string, () => Promise<BenchRow[]>> = {
   store: benchStoreCommit,
   startup: () => benchStartup(),
   drivers: benchDrivers,
   sync: benchSync,
+  ui: () => benchUi(),
 };
 
 function format(value: number): string {

@@ -38,9 +38,11 @@ const PAGE_KEYS = new Set([
 ]);
 
 export interface KeyRouting {
-  /** Keys 1–5 on the rate screen; answers whether the screen took the key. */
-  level(code: string): boolean;
-  /** Anything else from a keyboard-mode pad goes to the core, which records presses with no session. */
+  /**
+   * Every key from a keyboard-mode pad goes to the core: the key → level map is configuration, never code
+   * (rating-pad-rp1.md "Keyboard-mode pads"), and the core records the press as a keyboard press — rating
+   * it, changing the level on the reasons step, or keeping it as suppressed when no session is open.
+   */
   padKey(code: string): void;
 }
 
@@ -50,10 +52,7 @@ export function installKeyRouting(doc: Document, routing: KeyRouting): void {
     if (target instanceof HTMLTextAreaElement || target instanceof HTMLInputElement) return;
     if (event.repeat || event.ctrlKey || event.metaKey || event.altKey || PAGE_KEYS.has(event.code)) return;
     if (!/^[A-Za-z0-9]{1,32}$/.test(event.code)) return;
-    if (routing.level(event.code)) {
-      event.preventDefault();
-      return;
-    }
+    event.preventDefault();
     routing.padKey(event.code);
   });
 }

@@ -5,7 +5,6 @@ import { createKioskClient } from './api-client.js';
 import { installKeyRouting, installKioskHygiene } from './hygiene.js';
 import { initI18n } from './i18n.js';
 import { KioskRenderer } from './render.js';
-import { levelForKeyCode } from './view-model.js';
 
 async function start(): Promise<void> {
   installKioskHygiene(document);
@@ -18,10 +17,6 @@ async function start(): Promise<void> {
   client.onConnection((connected) => renderer.setConnected(connected));
   client.onView((view) => void renderer.show(view));
   installKeyRouting(document, {
-    level(code) {
-      const level = levelForKeyCode(code);
-      return level !== null && renderer.levelKey(level);
-    },
     padKey(code) {
       void client.api.padKey(code).catch(() => undefined);
     },

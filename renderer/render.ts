@@ -4,7 +4,7 @@
  * text survive the frequent views in between.
  */
 import type { ActionResult, KioskApi, KioskView, Screen } from '../src/shared/kiosk-api.js';
-import type { LevelKey } from '../src/shared/levels.js';
+import { PromptPlayer } from './audio.js';
 import { createChrome, type Chrome } from './chrome.js';
 import { el } from './dom.js';
 import { setI18nLanguage, t } from './i18n.js';
@@ -13,7 +13,15 @@ import { mountIdle } from './screen-idle.js';
 import { mountClosed, mountPaused, mountThanks } from './screen-message.js';
 import { mountRate } from './screen-rate.js';
 import { mountReasons } from './screen-reasons.js';
-import { effectiveScreen, isStale, screenKey } from './view-model.js';
+import {
+  audioSettings,
+  effectiveScreen,
+  isStale,
+  promptFor,
+  screenKey,
+  shownState,
+  type ShownState,
+} from './view-model.js';
 
 const FACTORIES: Record<Screen, ScreenFactory> = {
   idle: mountIdle,
@@ -23,6 +31,9 @@ const FACTORIES: Record<Screen, ScreenFactory> = {
   paused: mountPaused,
   closed: mountClosed,
 };
+
+/** How long after a session's deadline the renderer asks the core for the view again. */
+const DEADLINE_GRACE_MS = 400;
 
 export class KioskRenderer {
   private shown: KioskView | null = null;
@@ -34,6 +45,9 @@ export class KioskRenderer {
   private readonly stage: HTMLElement;
   private readonly ctx: ScreenContext;
   private queue: Promise<void> = Promise.resolve();
+  private readonly prompts = new PromptPlayer();
+  private lastShown: ShownState | null = null;
+  private deadlineTimer = 0;
 
   constructor(
     private readonly root: HTMLElement,
@@ -55,13 +69,6 @@ export class KioskRenderer {
     this.chrome.setConnected(connected);
   }
 
-  /** Keys `1`–`5`: only the rate screen takes them; answers whether it did. */
-  levelKey(level: LevelKey): boolean {
-    if (this.mounted?.onLevelKey === undefined) return false;
-    this.mounted.onLevelKey(level);
-    return true;
-  }
-
   private async apply(view: KioskView): Promise<void> {
     if (isStale(view, this.shown)) return;
     this.shown = view;
@@ -72,6 +79,8 @@ export class KioskRenderer {
     html.classList.toggle('large-type', view.largeType);
 
     this.chrome.update(view);
+    this.playPrompt(view);
+    this.watchDeadline(view);
     const key = screenKey(view);
     const screen = effectiveScreen(view);
     if (this.mounted !== null && key === this.mountedKey) {
@@ -87,8 +96,38 @@ export class KioskRenderer {
       this.mountedScreen = screen;
       const version = view.version;
       // Marked in the next animation frame, after this DOM update, so tests and bench/ can read paint time.
-      requestAnimationFrame(() => performance.mark(`screen:${screen}`, { detail: { version } }));
+      // One entry per name is kept: a kiosk runs for months and the timeline would otherwise grow forever.
+      requestAnimationFrame(() => {
+        performance.clearMarks(`screen:${screen}`);
+        performance.mark(`screen:${screen}`, { detail: { version } });
+      });
     }
+  }
+
+  /**
+   * Asks the core again shortly after the session's deadline. The core pushes a view when a session times
+   * out, but should that push ever be missing, the citizen would face buttons that can only be refused;
+   * getView() then brings the true screen (idle after a timeout).
+   */
+  private watchDeadline(view: KioskView): void {
+    window.clearTimeout(this.deadlineTimer);
+    const session = view.session;
+    if (session === null) return;
+    const left = Math.max(0, session.deadline - view.now);
+    this.deadlineTimer = window.setTimeout(() => {
+      void this.api.getView().then(
+        (next) => this.show(next),
+        () => undefined,
+      );
+    }, left + DEADLINE_GRACE_MS);
+  }
+
+  private playPrompt(view: KioskView): void {
+    const next = shownState(view);
+    const prompt = promptFor(this.lastShown, next);
+    this.lastShown = next;
+    const audio = audioSettings(view);
+    if (prompt !== null && audio.enabled) this.prompts.play(prompt, audio.volume);
   }
 
   private async act(call: () => Promise<ActionResult>): Promise<boolean> {

@@ -15,7 +15,9 @@ export function mountRate(view: KioskView, ctx: ScreenContext): MountedScreen {
   let session = view.session;
   let busy = false;
   const countdown = createCountdown(ctx, view);
-  const citizen = el('p', { className: 'citizen' });
+  // Real-name (domain-rules §5): until a card is read, a prompt to place it on the reader; then the masked
+  // name and number only.
+  const citizen = el('p', { className: 'citizen', attrs: { 'data-testid': 'real-name' } });
   const ticket = el('p', { className: 'session-ticket' });
   const qrCanvas = el('canvas', {
     className: 'qr-canvas',
@@ -55,10 +57,16 @@ export function mountRate(view: KioskView, ctx: ScreenContext): MountedScreen {
   const root = el('main', { className: 'screen screen-rate', attrs: { 'data-screen': 'rate' } }, [
     el('header', { className: 'rate-head' }, [
       el('h1', { className: 'screen-title', text: t('rate.title') }),
-      el('div', { className: 'rate-meta' }, [ticket, countdown.root, citizen]),
+      el('div', { className: 'rate-meta' }, [ticket, countdown.root]),
     ]),
     el('div', { className: 'levels', attrs: { role: 'group', 'aria-label': t('rate.title') } }, buttons),
-    el('footer', { className: 'rate-foot' }, [el('p', { className: 'hint', text: t('rate.keysHint') }), qr]),
+    el('footer', { className: 'rate-foot' }, [
+      el('div', { className: 'rate-foot-text' }, [
+        citizen,
+        el('p', { className: 'hint', text: t('rate.keysHint') }),
+      ]),
+      qr,
+    ]),
   ]);
 
   const apply = (next: KioskView): void => {
@@ -66,10 +74,12 @@ export function mountRate(view: KioskView, ctx: ScreenContext): MountedScreen {
     countdown.update(next);
     setText(ticket, session === null ? '' : t('rate.ticket', { ticketNo: session.ticketNo }));
     const person = session?.citizen ?? null;
-    citizen.hidden = person === null;
+    citizen.classList.toggle('citizen-read', person !== null);
     setText(
       citizen,
-      person === null ? '' : t('rate.citizen', { name: person.maskedName, id: person.maskedId }),
+      person === null
+        ? t('rate.realNameHint')
+        : `${t('rate.realNameDone')} · ${t('rate.citizen', { name: person.maskedName, id: person.maskedId })}`,
     );
     const url = safeQrUrl(session?.qrUrl ?? null);
     qr.hidden = url === null;
@@ -86,9 +96,6 @@ export function mountRate(view: KioskView, ctx: ScreenContext): MountedScreen {
   return {
     root,
     update: apply,
-    onLevelKey(level) {
-      void press(level);
-    },
     dispose() {
       countdown.dispose();
     },

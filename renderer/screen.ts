@@ -3,7 +3,6 @@
  * screenKey (view-model.ts) changes and updated in place otherwise.
  */
 import type { ActionResult, KioskApi, KioskView, SessionView } from '../src/shared/kiosk-api.js';
-import type { LevelKey } from '../src/shared/levels.js';
 import { el, setText } from './dom.js';
 import { t } from './i18n.js';
 import { countdownSeconds } from './view-model.js';
@@ -19,8 +18,6 @@ export interface ScreenContext {
 export interface MountedScreen {
   readonly root: HTMLElement;
   update(view: KioskView): void;
-  /** Keys `1`–`5` while this screen shows; only the rate screen takes them. */
-  onLevelKey?(level: LevelKey): void;
   dispose(): void;
 }
 

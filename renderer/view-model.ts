@@ -3,7 +3,6 @@
  * DOM. No DOM and no Node here (test/renderer imports this file under the Node type check).
  */
 import type { KioskView, Language, ReasonOption, Screen } from '../src/shared/kiosk-api.js';
-import { LEVEL_KEYS, type LevelKey } from '../src/shared/levels.js';
 
 /**
  * Whole seconds left before `deadline`. The deadline is on the main-process clock, so it is measured from
@@ -32,16 +31,6 @@ export function starCount(stars: number | null): number | null {
 /** A reason's text in the UI language; the catalogue may lack a language, zh-CN is always present. */
 export function reasonText(option: ReasonOption, language: Language): string {
   return option.text[language] ?? option.text['zh-CN'];
-}
-
-/**
- * Keys `1`–`5` (top row or keypad) map to the five buttons left to right, 非常满意 first, the same order
- * as LEVEL_KEYS and as the physical pad (rating-pad-rp1.md).
- */
-export function levelForKeyCode(code: string): LevelKey | null {
-  const match = /^(?:Digit|Numpad)([1-5])$/.exec(code);
-  if (!match) return null;
-  return LEVEL_KEYS[Number(match[1]) - 1] ?? null;
 }
 
 /**
@@ -110,4 +99,49 @@ export function safeQrUrl(url: string | null): string | null {
 export function offeredLanguages(view: KioskView, all: readonly Language[]): Language[] {
   const offered = all.filter((language) => view.languages.includes(language));
   return offered.length > 0 ? offered : [view.defaultLanguage];
+}
+
+/** The prompt sounds (assets/audio): `invite` when a session's rate screen appears, `ack` on an accepted level. */
+export type PromptName = 'invite' | 'ack';
+
+/** What the renderer showed last, for `promptFor`. */
+export interface ShownState {
+  screen: Screen;
+  sessionId: string | null;
+}
+
+export function shownState(view: KioskView): ShownState {
+  const screen = effectiveScreen(view);
+  return {
+    screen,
+    sessionId: screen === 'rate' || screen === 'reasons' ? (view.session?.sessionId ?? null) : null,
+  };
+}
+
+/**
+ * Which prompt a screen change plays, if any. Domain-rules §5: the clerk hears the kiosk, so nothing here may
+ * depend on the level. `ack` is the same whether the press led to thanks (好评) or to reasons (差评), and
+ * nothing plays on reasons → thanks or on the way back from reasons, which only a 差评 would produce.
+ */
+export function promptFor(previous: ShownState | null, next: ShownState): PromptName | null {
+  if (next.screen === 'rate') {
+    const sameSession =
+      previous !== null &&
+      (previous.screen === 'rate' || previous.screen === 'reasons') &&
+      previous.sessionId === next.sessionId;
+    return sameSession ? null : 'invite';
+  }
+  if (previous?.screen === 'rate' && next.screen === 'thanks') return 'ack';
+  if (previous?.screen === 'rate' && next.screen === 'reasons' && previous.sessionId === next.sessionId)
+    return 'ack';
+  return null;
+}
+
+/** Audio settings from the view, clamped; silent when an older core sends none. */
+export function audioSettings(view: KioskView): { enabled: boolean; volume: number } {
+  const audio = view.audio;
+  if (audio === undefined || !audio.enabled || !Number.isFinite(audio.volume))
+    return { enabled: false, volume: 0 };
+  const volume = Math.min(1, Math.max(0, audio.volume));
+  return { enabled: volume > 0, volume };
 }

@@ -80,6 +80,8 @@ async function main(): Promise<void> {
         '--disable-sync',
         '--disable-quic',
         '--kiosk',
+        // The spoken invitation plays when a session opens, before any touch (适老化 audio prompts).
+        '--autoplay-policy=no-user-gesture-required',
       ],
       { stdio: 'ignore' },
     );

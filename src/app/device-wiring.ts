@@ -9,6 +9,8 @@ import { PadDriver } from '../../drivers/pad/pad-driver.js';
 import type { CardIdentity } from '../../drivers/idcard/identity.js';
 import { describeCardForLog, ReaderDriver } from '../../drivers/idcard/reader-driver.js';
 import type { KioskCore } from './kiosk-core.js';
+import { padFeedback, samePadFeedback } from './pad-feedback.js';
+import type { PadLed } from '../../drivers/pad/pad-types.js';
 import type { Logger } from './logger.js';
 
 export interface DeviceServices {
@@ -32,6 +34,28 @@ const PAGE_TYPE: Record<CardIdentity['cardType'], string> = {
   'hk-mo-tw': '554',
   foreign: '553',
 };
+
+/**
+ * The pad's key LEDs follow the screen (armed keys lit, the reason step by pattern), the same for every
+ * level so the clerk learns nothing. Re-sent after every HELLO, since a replugged pad starts dark.
+ */
+function followScreenWithLeds(pad: PadDriver, core: KioskCore): () => void {
+  let last: PadLed[] = [];
+  const send = (leds: PadLed[]) => {
+    if (!pad.hello?.capabilities.rgbLeds) return;
+    last = leds;
+    for (const led of leds) void pad.setLed(led).catch(() => undefined);
+  };
+  const offView = core.provider.subscribe((view) => {
+    const next = padFeedback(view, pad.hello?.keyCount ?? 5);
+    if (!samePadFeedback(next, last)) send(next);
+  });
+  const offHello = pad.on('hello', () => send(padFeedback(core.view(), pad.hello?.keyCount ?? 5)));
+  return () => {
+    offView();
+    offHello();
+  };
+}
 
 function isPhysical(config: DeviceConfig): boolean {
   return config.transport !== 'none' && config.transport !== 'keyboard';
@@ -100,6 +124,8 @@ export async function startDevices(options: {
     );
     supervisor.start();
   }
+
+  if (pad) stops.push(followScreenWithLeds(pad, core));
 
   // Driver commands are fire-and-forget for the session: a pad that does not answer is the supervisor's
   // business (reopen), never a reason to delay the citizen's screen.

@@ -61,12 +61,10 @@ export function buildDiagnostics(sources: DiagnosticsSources): Record<string, un
     },
     config: redactConfig(sources.config()),
   };
-  body.codes = [...codesIn(body)]
-    .sort()
-    .map((code) => ({
-      code,
-      name: errorInfoByCode(code)?.name ?? null,
-      readme: `README.md#${code.toLowerCase()}`,
-    }));
+  body.codes = [...codesIn(body)].sort().map((code) => ({
+    code,
+    name: errorInfoByCode(code)?.name ?? null,
+    readme: `README.md#${code.toLowerCase()}`,
+  }));
   return body;
 }

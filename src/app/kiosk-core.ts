@@ -86,6 +86,13 @@ export class KioskCore implements LinkBackend {
         commitRating: deps.commitRating,
         onEffect: (effect) => this.onEffect(effect),
         log: deps.log,
+        // A session ended by its own deadline (timeout, walk-away) must reach the screen, the pad LEDs and
+        // the window system like any other change.
+        setTimer: (fn, ms) =>
+          setTimeout(() => {
+            fn();
+            this.publish();
+          }, ms),
       },
       this.window.status,
     );

@@ -47,6 +47,7 @@ describe('the kiosk window', () => {
       enableBlinkFeatures: undefined,
       webviewTag: false,
       spellcheck: false,
+      autoplayPolicy: 'no-user-gesture-required',
       devTools: false,
       preload: '/app/dist/main/src/host/electron/preload.cjs',
     });

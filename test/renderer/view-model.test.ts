@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { KioskView } from '../../src/shared/kiosk-api.js';
-import { LEVEL_KEYS } from '../../src/shared/levels.js';
 import {
   canSubmitReasons,
   clampText,
   countdownSeconds,
   effectiveScreen,
   isStale,
-  levelForKeyCode,
   offeredLanguages,
   reasonText,
   safePhotoSrc,
@@ -54,18 +52,6 @@ describe('The 星级 stars', () => {
     expect(starCount(-1)).toBe(0);
     expect(starSlots(null)).toBeNull();
     expect(starCount(Number.NaN)).toBeNull();
-  });
-});
-
-describe('Keys 1–5', () => {
-  it('map left to right to 非常满意 … 非常不满意 from the top row and the keypad', () => {
-    expect(['Digit1', 'Digit2', 'Digit3', 'Digit4', 'Digit5'].map(levelForKeyCode)).toEqual([...LEVEL_KEYS]);
-    expect(levelForKeyCode('Numpad5')).toBe('very_dissatisfied');
-  });
-
-  it('ignore every other key', () => {
-    for (const code of ['Digit0', 'Digit6', 'KeyA', 'F1', 'Digit12'])
-      expect(levelForKeyCode(code)).toBeNull();
   });
 });
 

@@ -41,6 +41,8 @@ export function kioskWebPreferences(preloadPath: string, kiosk: boolean): WebPre
     enableBlinkFeatures: undefined, // checklist #10 "Do not use enableBlinkFeatures"
     webviewTag: false, // checklist #12: no <webview> at all
     spellcheck: false,
+    // The spoken invitation plays when a session opens, before any touch (适老化 audio prompts).
+    autoplayPolicy: 'no-user-gesture-required',
     devTools: !kiosk,
     preload: preloadPath,
   };

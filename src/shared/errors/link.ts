@@ -8,7 +8,11 @@ export const LINK_ERRORS = defineCodes({
     name: 'too-many-failures',
     help: 'More than 20 failed token attempts in a minute from this address; refused for a minute (429).',
   },
-  tooLarge: { code: 'E3003', name: 'body-too-large', help: 'The request body is over 256 KiB (16 MiB for /v1/admin/provision) (413).' },
+  tooLarge: {
+    code: 'E3003',
+    name: 'body-too-large',
+    help: 'The request body is over 256 KiB (16 MiB for /v1/admin/provision) (413).',
+  },
   invalidBody: {
     code: 'E3004',
     name: 'invalid-body',

@@ -1,0 +1,90 @@
+/**
+ * Kiosk side of the drain bench (bench/drain.ts), run as a child process so its RSS is the kiosk's alone
+ * (the province test server, its SM2 decryption and its ledger stay in the parent). Usage (IPC channel
+ * required, i.e. started with child_process.fork):
+ *   drain-kiosk.ts <dbPath> <provinceUrl> <publicKey> <backlog> <pressEveryMs> <idlePresses>
+ * Opens the already filled store with the real sync wiring (which starts draining at once), runs a press
+ * stream through the real commit path while the backlog drains, then the same stream with nothing to
+ * drain, and sends one `DrainResult` message.
+ */
+import { integrationConfig, rateOne, startStack, type Stack } from './rig.js';
+
+export interface DrainResult {
+  drainMs: number;
+  rssPeakBytes: number;
+  rssStartBytes: number;
+  /** press → stored, ms: from the instant the press was due to the return of the commit. */
+  pressDraining: number[];
+  pressIdle: number[];
+  lastSeq: number;
+  delivered: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Presses due every `everyMs` from now until `stop()` says so or `count` presses were made. The latency
+ * counts the event loop's lateness too (a press arriving while the loop is busy waits), as a pad event would.
+ */
+async function pressStream(stack: Stack, everyMs: number, stop: (made: number) => boolean, first: number) {
+  const latencies: number[] = [];
+  const t0 = performance.now();
+  for (let k = 0; !stop(k); k++) {
+    const due = t0 + k * everyMs;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    rateOne(stack, first + k);
+    latencies.push(performance.now() - due);
+  }
+  return latencies;
+}
+
+async function main(): Promise<void> {
+  const [dbPath, url, publicKey, backlogText, everyText, idleText] = process.argv.slice(2);
+  if (!dbPath || !url || !publicKey || !process.send) throw new Error('usage: see the file header');
+  const backlog = Number(backlogText);
+  const everyMs = Number(everyText ?? 50);
+  const idlePresses = Number(idleText ?? 200);
+
+  let rssPeak = process.memoryUsage().rss;
+  const rssStart = rssPeak;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 50);
+
+  const started = performance.now();
+  const startedAt = Date.now();
+  const stack = startStack(dbPath, integrationConfig(url, publicKey));
+  let drainMs: number | null = null;
+  // The backlog is drained when nothing older than this run is pending (presses made meanwhile may be).
+  const watcher = setInterval(() => {
+    const { oldestUnsentAt } = stack.store.stats();
+    if (drainMs === null && (oldestUnsentAt === null || oldestUnsentAt >= startedAt)) {
+      drainMs = performance.now() - started;
+    }
+  }, 250);
+  const pressDraining = await pressStream(stack, everyMs, () => drainMs !== null, backlog);
+  clearInterval(watcher);
+
+  while (stack.store.stats().depth > 0) await sleep(100); // the presses made while draining
+  await sleep(1_000);
+  const pressIdle = await pressStream(stack, everyMs, (k) => k >= idlePresses, backlog + 1_000_000);
+  while (stack.store.stats().depth > 0) await sleep(100);
+  rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+  clearInterval(sampler);
+
+  const result: DrainResult = {
+    drainMs: drainMs ?? Number.NaN,
+    rssPeakBytes: rssPeak,
+    rssStartBytes: rssStart,
+    pressDraining,
+    pressIdle,
+    lastSeq: stack.store.lastLink().seq,
+    delivered: stack.store.stats().delivered,
+  };
+  await stack.stop();
+  process.send(result, () => process.exit(0));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`drain-kiosk: ${String(error)}\n`);
+  process.exit(1);
+});
