@@ -2,6 +2,7 @@
  * `npm run bench`: every benchmark, printed as one table. Traffic stays on loopback; each benchmark cleans
  * up after itself. `npm run bench -- store startup` runs only the named groups.
  */
+import { benchDrain } from './drain.js';
 import { benchDrivers } from './drivers.js';
 import { benchStartup } from './startup.js';
 import { benchStoreCommit } from './store-commit.js';
@@ -15,6 +16,7 @@ const GROUPS: Record<string, () => Promise<BenchRow[]>> = {
   drivers: benchDrivers,
   sync: benchSync,
   ui: () => benchUi(),
+  drain: () => benchDrain(),
 };
 
 function format(value: number): string {

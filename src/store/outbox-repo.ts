@@ -54,19 +54,21 @@ export function createOutboxRepo(ctx: StoreContext, ratings: RatingsRepo) {
     `SELECT o.seq, r.rating_id, o.dead_code, o.dead_message, o.dead_at
      FROM outbox o JOIN ratings r ON r.seq = o.seq WHERE o.state = 'dead' ORDER BY o.seq`,
   );
+  // Correlated EXISTS over the partial indexes of migration 0003: each statement visits only rows that still
+  // hold PII, so its cost does not grow with the delivered history.
   const erasePii = db.prepare(
     `UPDATE ratings SET pii_enc = NULL WHERE pii_enc IS NOT NULL
-       AND seq IN (SELECT seq FROM outbox WHERE state = 'delivered' AND delivered_at <= ?)`,
+       AND EXISTS (SELECT 1 FROM outbox o WHERE o.seq = ratings.seq AND o.state = 'delivered' AND o.delivered_at <= ?)`,
   );
   const eraseServiceCitizen = db.prepare(
     `UPDATE services SET citizen_enc = NULL WHERE citizen_enc IS NOT NULL AND (
-       id IN (SELECT r.service_id FROM ratings r JOIN outbox o ON o.seq = r.seq
-              WHERE r.service_id IS NOT NULL AND o.state = 'delivered' AND o.delivered_at <= ?)
+       EXISTS (SELECT 1 FROM ratings r JOIN outbox o ON o.seq = r.seq
+               WHERE r.service_id = services.id AND o.state = 'delivered' AND o.delivered_at <= ?)
        OR (outcome = 'abandoned' AND closed_at <= ? AND NOT EXISTS (SELECT 1 FROM ratings r WHERE r.service_id = services.id)))`,
   );
   const eraseRatingDigest = db.prepare(
     `UPDATE ratings SET citizen_digest = NULL WHERE citizen_digest IS NOT NULL AND created_at < ?
-       AND seq IN (SELECT seq FROM outbox WHERE state = 'delivered' AND delivered_at <= ?)`,
+       AND EXISTS (SELECT 1 FROM outbox o WHERE o.seq = ratings.seq AND o.state = 'delivered' AND o.delivered_at <= ?)`,
   );
   const eraseServiceDigest = db.prepare(
     `UPDATE services SET citizen_digest = NULL WHERE citizen_digest IS NOT NULL AND citizen_enc IS NULL AND completed_at < ?`,

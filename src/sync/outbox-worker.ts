@@ -111,7 +111,16 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     changed();
   }
 
+  /**
+   * PII is erased after delivery (domain-rules §5). The sweep is not run after every request: during a long
+   * drain it runs at most every 10 s, and once more as soon as the outbox is empty, so erasure stays prompt
+   * while the press → stored path is never blocked behind it.
+   */
+  let lastSweepAt = -Infinity;
+  let unswept = false;
   function sweepPii(): void {
+    lastSweepAt = now();
+    unswept = false;
     try {
       const erased = port.erasePii(now() - options.piiRetentionDays * 86_400_000);
       if (erased > 0) log('sync.pii-erased', { count: erased });
@@ -178,6 +187,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       try {
         items = nextItems(new Set());
         if (items.length === 0) {
+          if (unswept) sweepPii();
           schedule(idlePollMs, 'idle');
           return;
         }
@@ -219,7 +229,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         status.consecutiveFailures = 0;
         batchLimit = options.batchSize;
         notBefore = 0;
-        sweepPii();
+        unswept = true;
+        if (now() - lastSweepAt >= 10_000) sweepPii();
       } catch (error) {
         status.inFlight = 0;
         const info: ErrorCodeInfo = isKioskError(error)

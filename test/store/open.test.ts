@@ -5,6 +5,7 @@ import { STORE_ERRORS } from '../../src/shared/errors/store.js';
 import { migrate, userVersion } from '../../src/store/migrate.js';
 import { migration0001 } from '../../src/store/migrations/0001-initial.js';
 import { migration0002 } from '../../src/store/migrations/0002-report-indexes.js';
+import { migration0003 } from '../../src/store/migrations/0003-pii-erase-indexes.js';
 import { LATEST_VERSION, MIGRATIONS } from '../../src/store/migrations/index.js';
 import { openStore } from '../../src/store/store.js';
 import { fingerprint, open, PII_KEY, rateNewService, tempDir, type TempDir } from './helpers.js';
@@ -64,6 +65,26 @@ describe('migrations', () => {
     expect(migrate(db, [migration0001, migration0002])).toEqual([2]);
     expect(userVersion(db)).toBe(2);
     expect(objectNames(db)).toEqual(expect.arrayContaining(['suppressed_presses_at', 'abandoned_at']));
+    expect(db.prepare('SELECT count(*) AS n FROM audit').get()).toEqual({ n: 1 });
+    db.close();
+  });
+
+  it('0003 adds the partial PII-erase indexes to a version-2 database, and the erase statements use them', () => {
+    const db = new Database(t.dbPath);
+    migrate(db, [migration0001, migration0002]);
+    db.prepare(`INSERT INTO audit (at, actor, action, detail) VALUES (1, 'test', 'before-0003', '{}')`).run();
+    expect(migrate(db, [migration0001, migration0002, migration0003])).toEqual([3]);
+    expect(objectNames(db)).toEqual(
+      expect.arrayContaining(['ratings_pii', 'services_citizen', 'services_digest_left']),
+    );
+    const plan = (sql: string) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>)
+        .map((r) => r.detail)
+        .join(' | ');
+    expect(
+      plan(`UPDATE ratings SET pii_enc = NULL WHERE pii_enc IS NOT NULL AND EXISTS
+        (SELECT 1 FROM outbox o WHERE o.seq = ratings.seq AND o.state = 'delivered' AND o.delivered_at <= 1)`),
+    ).toContain('USING INDEX ratings_pii');
     expect(db.prepare('SELECT count(*) AS n FROM audit').get()).toEqual({ n: 1 });
     db.close();
   });
