@@ -11,6 +11,7 @@ import { startDefaultRatingJob } from '../sync/defaults.js';
 import { createHeartbeat, isOnlineState } from '../sync/heartbeat.js';
 import { createOutboxWorker } from '../sync/outbox-worker.js';
 import { createNationalTemplateAdapter } from '../sync/province/national-template/adapter.js';
+import { createSm2Worker } from '../sync/province/sm2-worker.js';
 import {
   buildRecordDraft,
   fallbackProjectNo,
@@ -49,6 +50,8 @@ export function startSyncServices(options: SyncWiringOptions): SyncServices {
   const p = config.province;
   const syncLog = (event: string, details: Record<string, unknown>) =>
     log({ level: 'info', msg: event, ...details });
+  // SM2 runs on a worker thread so a batch being encrypted never delays a citizen's press → stored commit.
+  const encryptor = createSm2Worker();
   const adapter = createNationalTemplateAdapter({
     baseUrl: p.baseUrl,
     appMark: p.appMark,
@@ -58,6 +61,7 @@ export function startSyncServices(options: SyncWiringOptions): SyncServices {
     caBundle: p.caBundle,
     timeoutMs: p.timeoutMs,
     now,
+    encryptor,
   });
   const worker = createOutboxWorker({
     port: store,
@@ -169,6 +173,8 @@ export function startSyncServices(options: SyncWiringOptions): SyncServices {
       heartbeat.stop();
       catalogue.stop();
       await worker.stop();
+      adapter.close();
+      await encryptor.close();
     },
   };
 }

@@ -90,7 +90,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let batchLimit = options.batchSize;
   /** Retry-After floor: no request before this instant. */
   let notBefore = 0;
-  let ahead: { key: string; prepared: PreparedRecords } | null = null;
+  let ahead: { key: string; prepared: Promise<PreparedRecords> } | null = null;
   const status: SyncStatus = {
     state: 'off',
     lastError: null,
@@ -137,9 +137,17 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       .slice(0, batchLimit);
   }
 
-  function prepare(items: readonly OutboxItem[]): PreparedRecords {
+  async function prepare(items: readonly OutboxItem[]): Promise<PreparedRecords> {
     const key = ITEM_KEY(items);
-    if (ahead && ahead.key === key) return ahead.prepared;
+    if (ahead && ahead.key === key) {
+      const early = ahead.prepared;
+      ahead = null;
+      try {
+        return await early;
+      } catch {
+        // the batch is encrypted again just below
+      }
+    }
     return adapter.prepareRecords(items.map((i) => i.record));
   }
 
@@ -191,7 +199,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           schedule(idlePollMs, 'idle');
           return;
         }
-        const prepared = prepare(items);
+        const prepared = await prepare(items);
         ahead = null;
         status.inFlight = items.length;
         changed();
@@ -201,7 +209,12 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         aheadTimer.arm(() => {
           try {
             const next = nextItems(inFlight);
-            if (next.length > 0) ahead = { key: ITEM_KEY(next), prepared: prepare(next) };
+            if (next.length > 0) {
+              const early = adapter.prepareRecords(next.map((i) => i.record));
+              // A failed early encryption is only logged; the batch is encrypted again when due.
+              early.catch((error: unknown) => log('sync.prepare-ahead-failed', { error: String(error) }));
+              ahead = { key: ITEM_KEY(next), prepared: early };
+            }
           } catch (error) {
             log('sync.prepare-ahead-failed', { error: String(error) }); // the batch is encrypted again when due
           }

@@ -52,9 +52,12 @@ const recordRequests = (server: ProvinceServer) => server.stats.requests.filter(
 const faultHits = (server: ProvinceServer) => recordRequests(server).filter((r) => r.fault !== null);
 
 /** Commits `n` ratings in chunks, yielding between them so the worker meets the fault meanwhile. */
-async function rateWhileFaulty(stack: Stack, n: number): Promise<number> {
+/** Rates a first quarter, waits (given a server) until the fault has answered a request, then rates the rest. */
+async function rateWhileFaulty(stack: Stack, server: ProvinceServer | null, n: number): Promise<number> {
   for (let i = 0; i < n; i++) {
     rateOne(stack, i);
+    if (server && i === Math.floor(n / 4))
+      await until(() => faultHits(server).length >= 1, 15_000, 'the first fault hit');
     if (i % 25 === 24) await sleep(15);
   }
   return Date.now();
@@ -153,7 +156,7 @@ describe('The fault matrix on the real SQLite store and sync wiring', () => {
     it(`When the province answers "${c.name}" while ${c.ratings} ratings are made, once it recovers it holds each exactly once with the chain unbroken and no Retry-After broken`, async () => {
       const { server, stack } = await setup();
       server.faults.set(c.fault);
-      const lastCommitAt = await rateWhileFaulty(stack, c.ratings);
+      const lastCommitAt = await rateWhileFaulty(stack, server, c.ratings);
       await until(() => faultHits(server).length >= c.hits, 15_000, `${c.hits} fault hits`);
       expect(faultHits(server)[0]!.at).toBeLessThan(lastCommitAt); // ratings were made while it failed
       if (c.halts) {
@@ -177,7 +180,7 @@ describe('The fault matrix on the real SQLite store and sync wiring', () => {
   it('When the province rejects some records while 100 ratings are made, they become dead letters with their code, and after resend with the cause fixed each arrives exactly once', async () => {
     const { server, stack } = await setup();
     server.faults.set({ kind: 'reject', everySeq: 7 });
-    await rateWhileFaulty(stack, 100);
+    await rateWhileFaulty(stack, null, 100);
     await until(() => stack.store.stats().depth === 0, 15_000, 'every record answered');
     const dead = stack.store.stats().deadLetters;
     expect(dead.map((d) => d.seq)).toEqual(Array.from({ length: 14 }, (_, i) => (i + 1) * 7));

@@ -28,7 +28,7 @@ describe('The national-template/1 adapter against the province test server', () 
     const batch = records(12);
     const first = await harness.adapter.sendRecords(batch);
     expect(first.ok && first.results.map((r) => r.status)).toEqual(Array(12).fill('accepted'));
-    const again = await harness.adapter.sendRecords(harness.adapter.prepareRecords(batch));
+    const again = await harness.adapter.sendRecords(await harness.adapter.prepareRecords(batch));
     expect(again.ok && again.results.map((r) => r.status)).toEqual(Array(12).fill('duplicate'));
     expect(harness.server.records()).toHaveLength(12);
     expect(harness.server.chainBreaks()).toEqual([]);

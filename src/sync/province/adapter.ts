@@ -68,8 +68,8 @@ export interface HeartbeatPayload {
 
 export interface ProvinceAdapter {
   readonly profile: string;
-  /** Encrypts a batch without sending it (pure CPU, no I/O). */
-  prepareRecords(records: readonly ProvinceRecord[]): PreparedRecords;
+  /** Encrypts a batch without sending it (CPU only, possibly on a worker thread). */
+  prepareRecords(records: readonly ProvinceRecord[]): Promise<PreparedRecords>;
   /** Sends a batch (raw or prepared); never throws, every failure is classified. */
   sendRecords(records: readonly ProvinceRecord[] | PreparedRecords): Promise<BatchOutcome>;
   /** The catalogue answer as JSON (validated by the catalogue service). */

@@ -40,10 +40,10 @@ export class FakeAdapter implements ProvinceAdapter {
     private readonly latencyMs = 50,
   ) {}
 
-  prepareRecords(records: readonly ProvinceRecord[]): PreparedRecords {
+  prepareRecords(records: readonly ProvinceRecord[]): Promise<PreparedRecords> {
     const ratingIds = records.map((r) => r.ratingId);
     this.prepared.push({ at: this.now(), ratingIds });
-    return { ratingIds, data: 'fake' };
+    return Promise.resolve({ ratingIds, data: 'fake' });
   }
 
   sendRecords(batch: readonly ProvinceRecord[] | PreparedRecords): Promise<BatchOutcome> {

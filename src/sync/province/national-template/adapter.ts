@@ -29,6 +29,7 @@ import {
   parseRetryAfter,
   provinceCodeOf,
 } from './classify.js';
+import { inlineSm2Encryptor, type Sm2Encryptor } from '../sm2-worker.js';
 import { encryptPayload, sealEnvelope, type EnvelopeKeys } from './envelope.js';
 
 export const PROFILE_ID = 'national-template/1';
@@ -42,6 +43,8 @@ export interface NationalTemplateOptions extends EnvelopeKeys {
   timeoutMs?: number;
   maxBodyBytes?: number;
   now?: () => number;
+  /** Where SM2 runs; default: on the calling thread. The kiosk passes a worker thread (sm2-worker.ts). */
+  encryptor?: Sm2Encryptor;
 }
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
@@ -86,6 +89,7 @@ export function createNationalTemplateAdapter(options: NationalTemplateOptions):
     appWord: options.appWord,
     publicKey: options.publicKey,
   };
+  const encryptor = options.encryptor ?? inlineSm2Encryptor;
   const httpsAgent = new https.Agent({
     keepAlive: true,
     ...(options.caBundle ? { ca: options.caBundle } : {}),
@@ -108,7 +112,7 @@ export function createNationalTemplateAdapter(options: NationalTemplateOptions):
   });
 
   async function post(path: string, data: string): Promise<RawAnswer | { transportFailure: unknown }> {
-    const body = JSON.stringify(sealEnvelope(data, keys, now()));
+    const body = JSON.stringify(await sealEnvelope(data, keys, now(), encryptor));
     if (Buffer.byteLength(body) > maxBody) {
       return {
         transportFailure: Object.assign(new Error('body over 1 MiB'), {
@@ -177,15 +181,18 @@ export function createNationalTemplateAdapter(options: NationalTemplateOptions):
     return { ok: true, ...value, clockOffsetMs } as Outcome<T>;
   }
 
-  function prepareRecords(records: readonly ProvinceRecord[]): PreparedRecords {
-    return { ratingIds: records.map((r) => r.ratingId), data: encryptPayload({ records }, keys.publicKey) };
+  async function prepareRecords(records: readonly ProvinceRecord[]): Promise<PreparedRecords> {
+    return {
+      ratingIds: records.map((r) => r.ratingId),
+      data: await encryptPayload({ records }, keys.publicKey, encryptor),
+    };
   }
 
   return {
     profile: PROFILE_ID,
     prepareRecords,
     async sendRecords(batch): Promise<BatchOutcome> {
-      const prepared = 'data' in batch ? batch : prepareRecords(batch);
+      const prepared = 'data' in batch ? batch : await prepareRecords(batch);
       return exchange('/evaluation/v1/records', prepared.data, (json) => {
         const answer = recordsAnswerSchema.safeParse(json);
         if (!answer.success || !answer.data.success) return null;
@@ -198,11 +205,11 @@ export function createNationalTemplateAdapter(options: NationalTemplateOptions):
       });
     },
     async fetchCatalogue(have): Promise<CatalogueOutcome> {
-      const data = encryptPayload({ deviceId: options.deviceId, have }, keys.publicKey);
+      const data = await encryptPayload({ deviceId: options.deviceId, have }, keys.publicKey, encryptor);
       return exchange('/evaluation/v1/catalogue', data, (json) => ({ answer: json }));
     },
     async heartbeat(payload: HeartbeatPayload): Promise<HeartbeatOutcome> {
-      const data = encryptPayload(payload, keys.publicKey);
+      const data = await encryptPayload(payload, keys.publicKey, encryptor);
       return exchange('/evaluation/v1/heartbeat', data, (json) => {
         const answer = heartbeatAnswerSchema.safeParse(json);
         return answer.success ? { serverTime: answer.data.serverTime ?? null } : null;

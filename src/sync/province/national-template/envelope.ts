@@ -4,7 +4,7 @@
  * `appWord` only ever enters SM2 here; it is never logged, never sent in clear.
  */
 import { formatEnvelopeTime } from '../../time.js';
-import { sm2Encrypt } from '../sm2.js';
+import { inlineSm2Encryptor, type Sm2Encryptor } from '../sm2-worker.js';
 
 export interface Envelope {
   appMark: string;
@@ -21,21 +21,31 @@ export interface EnvelopeKeys {
 }
 
 /** Encrypts an endpoint payload; independent of time, so it can be done ahead (pipelining). */
-export function encryptPayload(payload: unknown, publicKey: string): string {
-  return sm2Encrypt(JSON.stringify(payload), publicKey);
+export function encryptPayload(
+  payload: unknown,
+  publicKey: string,
+  encryptor: Sm2Encryptor = inlineSm2Encryptor,
+): Promise<string> {
+  return encryptor.encrypt(JSON.stringify(payload), publicKey);
 }
 
 /** Wraps already-encrypted data with a fresh `time` and `sign` (both taken at send time). */
-export function sealEnvelope(data: string, keys: EnvelopeKeys, now: number): Envelope {
+export async function sealEnvelope(
+  data: string,
+  keys: EnvelopeKeys,
+  now: number,
+  encryptor: Sm2Encryptor = inlineSm2Encryptor,
+): Promise<Envelope> {
   const time = formatEnvelopeTime(now);
-  return {
-    appMark: keys.appMark,
-    time,
-    sign: sm2Encrypt(time + keys.appMark + keys.appWord, keys.publicKey),
-    params: { data },
-  };
+  const sign = await encryptor.encrypt(time + keys.appMark + keys.appWord, keys.publicKey);
+  return { appMark: keys.appMark, time, sign, params: { data } };
 }
 
-export function buildEnvelope(payload: unknown, keys: EnvelopeKeys, now: number): Envelope {
-  return sealEnvelope(encryptPayload(payload, keys.publicKey), keys, now);
+export async function buildEnvelope(
+  payload: unknown,
+  keys: EnvelopeKeys,
+  now: number,
+  encryptor: Sm2Encryptor = inlineSm2Encryptor,
+): Promise<Envelope> {
+  return sealEnvelope(await encryptPayload(payload, keys.publicKey, encryptor), keys, now, encryptor);
 }
