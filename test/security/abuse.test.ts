@@ -49,7 +49,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   api?.close();
-  await sec?.stop();
+  await sec?.dispose();
   await province?.close();
 });
 

@@ -9,6 +9,7 @@
  */
 import fc from 'fast-check';
 import path from 'node:path';
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKioskCore, type RunningCore } from '../../src/app/core-factory.js';
 import { silentLogger } from '../../src/app/logger.js';
@@ -64,6 +65,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await host?.close();
   await running?.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 /** Values near the KioskApi parameters: right types with wrong content, wrong types, huge, hostile. */

@@ -91,7 +91,7 @@ beforeAll(async () => {
 afterAll(async () => {
   api?.close();
   await browser?.close();
-  await sec?.stop();
+  await sec?.dispose();
   await province?.close();
 });
 

@@ -83,7 +83,7 @@ async function rig(prefix: string): Promise<Rig> {
     },
   };
   cleanups.push(async () => {
-    await r.sec.stop();
+    await r.sec.dispose();
     await r.province?.close();
   });
   return r;

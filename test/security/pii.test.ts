@@ -96,7 +96,7 @@ describe('no citizen PII in clear anywhere on the device', () => {
       { prefix: 'hcp-sec-pii-' },
     );
     cleanups.push(async () => {
-      await sec.stop();
+      await sec.dispose();
       await province?.close();
     });
     const answers: Array<{ name: string; bytes: Buffer }> = [];
@@ -215,6 +215,8 @@ describe('no citizen PII in clear anywhere on the device', () => {
       log: createLogger((line) => lines.push(line)),
       demoOverrides: { session: { responseIntervalSec: 0 }, province: { piiRetentionDays: 0 } },
     });
+    // Run in reverse: the kiosk stops before its data directory goes.
+    cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
     cleanups.push(() => running.stop());
     const reader = running.devices.simulators?.reader as ReaderSimulator;
     await until('the reader connected', () =>

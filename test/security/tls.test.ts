@@ -69,7 +69,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await sec?.stop();
+  await sec?.dispose();
   await province?.close();
   if (certs) fs.rmSync(certs.dir, { recursive: true, force: true });
 });

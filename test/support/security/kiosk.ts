@@ -83,6 +83,8 @@ export interface SecurityKiosk {
   /** Restarts the same data directory (same tokens), e.g. after tampering with the database. */
   restart(): Promise<void>;
   stop(): Promise<void>;
+  /** Stops the kiosk and removes its data directory (after the test has read what it needs). */
+  dispose(): Promise<void>;
 }
 
 /**
@@ -112,6 +114,13 @@ export async function startSecurityKiosk(
     },
     async stop() {
       await handle.kiosk.stop();
+    },
+    async dispose() {
+      await handle.kiosk.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      // The province ledger lives beside the data dir (it holds PII in clear, which the PII scan must not see).
+      for (const suffix of ['', '-wal', '-shm'])
+        fs.rmSync(`${dataDir}-province.sqlite${suffix}`, { force: true });
     },
   };
   handle.info = handle.kiosk.info;
