@@ -1,10 +1,27 @@
 /**
- * SM3 (GB/T 32905-2016) through `sm-crypto-v2`, a pure-JS implementation: Electron's BoringSSL has no
- * SM3 (province-profile.md "Envelope"), so the same code hashes the chain in Node and in Electron.
+ * SM3 (GB/T 32905-2016). Node's OpenSSL 3 has it natively; Electron's BoringSSL does not
+ * (province-profile.md "Envelope"), so there the pure-JS `sm-crypto-v2` runs instead. Both give the same
+ * digest (a property test checks it), so a chain written by one runtime verifies in the other.
  */
+import crypto from 'node:crypto';
 import { sm3 } from 'sm-crypto-v2';
 
-/** SM3 digest as 64 lower-case hex characters. A string is hashed as its UTF-8 bytes. */
-export function sm3Hex(data: string | Uint8Array): string {
-  return sm3(data).toLowerCase();
+const NATIVE = crypto.getHashes().includes('sm3');
+
+const utf8 = new TextEncoder();
+
+/**
+ * SM3 with the pure-JS implementation, whatever the runtime (tests compare it with the native one).
+ * Strings are encoded here: sm-crypto-v2's own UTF-8 encoder is wrong for U+40000 … U+FFFFF (found by the
+ * property test), a range that includes the private-use plane some ID systems use for rare 生僻字.
+ */
+export function sm3HexPureJs(data: string | Uint8Array): string {
+  return sm3(typeof data === 'string' ? utf8.encode(data) : data).toLowerCase();
 }
+
+/** SM3 digest as 64 lower-case hex characters. A string is hashed as its UTF-8 bytes. */
+export const sm3Hex: (data: string | Uint8Array) => string = NATIVE
+  ? (data) => crypto.createHash('sm3').update(data).digest('hex')
+  : sm3HexPureJs;
+
+export const SM3_IMPLEMENTATION = NATIVE ? 'openssl' : 'sm-crypto-v2';

@@ -19,6 +19,18 @@ describe('SM2 on a worker thread', () => {
     expect(sm2Decrypt(inline, keys.privateKey)).toBe(text);
   });
 
+  it('carries names with rare characters intact, including the private-use plane some ID systems use for 生僻字', async () => {
+    const text = JSON.stringify({
+      userName: `王${String.fromCodePoint(0x20bb7)}${String.fromCodePoint(0xf0001)}明`,
+    });
+    for (const cipher of [
+      await worker.encrypt(text, keys.publicKey),
+      await inlineSm2Encryptor.encrypt(text, keys.publicKey),
+    ]) {
+      expect(sm2Decrypt(cipher, keys.privateKey)).toBe(text);
+    }
+  });
+
   it('answers concurrent requests each with its own ciphertext', async () => {
     const texts = Array.from({ length: 8 }, (_, i) => `batch ${i}`);
     const ciphers = await Promise.all(texts.map((t) => worker.encrypt(t, keys.publicKey)));

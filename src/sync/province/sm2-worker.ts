@@ -25,13 +25,14 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { sm2 } = require(workerData.library);
 const points = new Map();
+const utf8 = new TextEncoder(); // sm-crypto-v2's own UTF-8 encoder is wrong for U+40000 … U+FFFFF
 parentPort.on('message', ({ id, text, publicKey }) => {
   try {
     const key = publicKey.toLowerCase();
     if (!/^04[0-9a-f]{128}$/.test(key)) throw new TypeError('SM2 public key must be 130 hex characters starting 04');
     let point = points.get(key);
     if (!point) { point = sm2.precomputePublicKey(key); if (points.size > 8) points.clear(); points.set(key, point); }
-    parentPort.postMessage({ id, cipher: '04' + sm2.doEncrypt(text, point, 1).toLowerCase() });
+    parentPort.postMessage({ id, cipher: '04' + sm2.doEncrypt(utf8.encode(text), point, 1).toLowerCase() });
   } catch (error) {
     parentPort.postMessage({ id, error: String(error && error.message || error) });
   }

@@ -25,9 +25,15 @@ function publicKeyPoint(publicKey: string): PrecomputedKey {
   return point;
 }
 
-/** Encrypts `plaintext` (UTF-8 when a string) to `04 ‖ C1(x,y) ‖ C3 ‖ C2`, lower-case hex. */
+const utf8 = new TextEncoder();
+
+/**
+ * Encrypts `plaintext` (UTF-8 when a string) to `04 ‖ C1(x,y) ‖ C3 ‖ C2`, lower-case hex. Strings are encoded
+ * here, not by sm-crypto-v2, whose encoder is wrong for U+40000 … U+FFFFF (see src/crypto/sm3.ts).
+ */
 export function sm2Encrypt(plaintext: string | Uint8Array, publicKey: string): string {
-  return '04' + sm2.doEncrypt(plaintext, publicKeyPoint(publicKey), C1C3C2).toLowerCase();
+  const bytes = typeof plaintext === 'string' ? utf8.encode(plaintext) : plaintext;
+  return '04' + sm2.doEncrypt(bytes, publicKeyPoint(publicKey), C1C3C2).toLowerCase();
 }
 
 export class Sm2DecryptError extends Error {
