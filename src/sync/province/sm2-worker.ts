@@ -25,7 +25,7 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { sm2 } = require(workerData.library);
 const points = new Map();
-const utf8 = new TextEncoder(); // sm-crypto-v2's own UTF-8 encoder is wrong for U+40000 … U+FFFFF
+const utf8 = new TextEncoder(); // the same UTF-8 encoder as sm2.ts, never the library's own (see src/crypto/sm3.ts)
 parentPort.on('message', ({ id, text, publicKey }) => {
   try {
     const key = publicKey.toLowerCase();

@@ -29,7 +29,8 @@ const utf8 = new TextEncoder();
 
 /**
  * Encrypts `plaintext` (UTF-8 when a string) to `04 ‖ C1(x,y) ‖ C3 ‖ C2`, lower-case hex. Strings are encoded
- * here, not by sm-crypto-v2, whose encoder is wrong for U+40000 … U+FFFFF (see src/crypto/sm3.ts).
+ * here with the platform's UTF-8 encoder, the same one the SM3 chain uses (sm-crypto-v2's SM3 string path is
+ * wrong for U+40000 … U+FFFFF, see src/crypto/sm3.ts), so no text reaches the library's own encoders.
  */
 export function sm2Encrypt(plaintext: string | Uint8Array, publicKey: string): string {
   const bytes = typeof plaintext === 'string' ? utf8.encode(plaintext) : plaintext;
