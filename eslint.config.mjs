@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'release/', 'coverage/', 'test-results/'] },
+  { ignores: ['node_modules/', 'dist/', 'release/', 'coverage/', 'test-results/', '.tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

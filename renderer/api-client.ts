@@ -5,6 +5,9 @@
  */
 import type {
   ActionResult,
+  AdminDiagnosticsResult,
+  AdminExportResult,
+  AdminStorageCheckResult,
   KioskApi,
   KioskApiMethod,
   KioskView,
@@ -81,12 +84,13 @@ class SocketClient implements KioskClient {
   ) {
     const call = <T>(method: KioskApiMethod, ...params: unknown[]): Promise<T> =>
       this.call(method, params) as Promise<T>;
-    const action = (method: KioskApiMethod, ...params: unknown[]): Promise<ActionResult> =>
+    const action = <T = ActionResult>(method: KioskApiMethod, ...params: unknown[]): Promise<T> =>
       this.call(method, params).then(
-        (value) => value as ActionResult,
+        (value) => value as T,
         (error: unknown) => {
           // A refusal from the host carries a code; a transport failure is rethrown for the caller.
-          if (error instanceof WireError) return { ok: false, code: error.code, message: error.message };
+          if (error instanceof WireError)
+            return { ok: false, code: error.code, message: error.message } as unknown as T;
           throw error;
         },
       );
@@ -98,6 +102,19 @@ class SocketClient implements KioskClient {
       setLanguage: (language) => action('setLanguage', language),
       setLargeType: (on) => action('setLargeType', on),
       padKey: (code) => action('padKey', code),
+      adminOpen: () => action('adminOpen'),
+      adminEnter: (pin) => action('adminEnter', pin),
+      adminSetPin: (pin) => action('adminSetPin', pin),
+      adminExit: () => action('adminExit'),
+      adminTouch: () => action('adminTouch'),
+      adminDiagnostics: () => action<AdminDiagnosticsResult>('adminDiagnostics'),
+      adminSyncNow: () => action('adminSyncNow'),
+      adminResend: (seq) => action('adminResend', seq),
+      adminKeyTest: (on) => action('adminKeyTest', on),
+      adminLedTest: () => action('adminLedTest'),
+      adminBuzzerTest: () => action('adminBuzzerTest'),
+      adminStorageCheck: () => action<AdminStorageCheckResult>('adminStorageCheck'),
+      adminExportLogs: (path) => action<AdminExportResult>('adminExportLogs', path),
     };
     this.connect();
   }

@@ -9,6 +9,8 @@ import { createChrome, type Chrome } from './chrome.js';
 import { el } from './dom.js';
 import { setI18nLanguage, t } from './i18n.js';
 import type { MountedScreen, ScreenContext, ScreenFactory } from './screen.js';
+import { installAdminCorner } from './admin-corner.js';
+import { mountAdmin } from './screen-admin.js';
 import { mountIdle } from './screen-idle.js';
 import { mountClosed, mountPaused, mountThanks } from './screen-message.js';
 import { mountRate } from './screen-rate.js';
@@ -30,6 +32,7 @@ const FACTORIES: Record<Screen, ScreenFactory> = {
   thanks: mountThanks,
   paused: mountPaused,
   closed: mountClosed,
+  admin: mountAdmin,
 };
 
 /** How long after a session's deadline the renderer asks the core for the view again. */
@@ -57,6 +60,11 @@ export class KioskRenderer {
     this.chrome = createChrome(api, (call) => this.act(call));
     this.stage = el('div', { className: 'stage' });
     root.replaceChildren(this.chrome.top, this.stage, this.chrome.bottom);
+    // The hidden corner long-press opens the admin screens; a refusal (a citizen is rating) stays silent.
+    installAdminCorner(document, {
+      enabled: () => this.mountedScreen !== 'admin',
+      open: () => void api.adminOpen().catch(() => undefined),
+    });
   }
 
   /** Views are applied strictly in arrival order (a language switch awaits i18next before rendering). */

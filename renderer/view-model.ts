@@ -39,6 +39,7 @@ export function reasonText(option: ReasonOption, language: Language): string {
  */
 export function effectiveScreen(view: KioskView): Screen {
   if ((view.screen === 'rate' || view.screen === 'reasons') && view.session === null) return 'idle';
+  if (view.screen === 'admin' && (view.admin === undefined || view.admin === null)) return 'idle';
   return view.screen;
 }
 
@@ -50,6 +51,8 @@ export function screenKey(view: KioskView): string {
   const screen = effectiveScreen(view);
   const session = view.session;
   const parts: string[] = [screen, view.language];
+  // Each admin phase (set PIN, PIN, diagnostics) is its own screen.
+  if (screen === 'admin') parts.push(view.admin?.phase ?? '-');
   if ((screen === 'rate' || screen === 'reasons') && session !== null) {
     parts.push(session.sessionId, session.step, session.chosenLevel ?? '-');
     if (screen === 'reasons') {

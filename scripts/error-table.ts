@@ -9,7 +9,9 @@ const END = '<!-- error-table:end -->';
 const table = [
   '| code | name | meaning and what to do |',
   '|---|---|---|',
-  ...ALL_ERROR_CODES.map((info) => `| <a id="${info.code.toLowerCase()}"></a>\`${info.code}\` | \`${info.name}\` | ${info.help} |`),
+  ...ALL_ERROR_CODES.map(
+    (info) => `| <a id="${info.code.toLowerCase()}"></a>\`${info.code}\` | \`${info.name}\` | ${info.help} |`,
+  ),
 ].join('\n');
 
 if (process.argv.includes('--write')) {

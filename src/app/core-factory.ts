@@ -5,19 +5,22 @@
  * (browser host) and inside Electron's main process alike.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import type { KioskConfig } from '../config/schema.js';
 import {
   chooseSecretBox,
   configPaths,
   createAuditTrail,
+  createAdminPinGuard,
   createConfigService,
+  hashPin,
   linkProvisioner,
   loadConfig,
   type SafeStorageModule,
 } from '../config/index.js';
 import { loadOrCreateKeyFile } from '../crypto/keyfile.js';
 import { startLinkServer, type LinkServer } from '../link/index.js';
-import { HOST_ERRORS, KioskError } from '../shared/errors/index.js';
+import { CONFIG_ERRORS, HOST_ERRORS, KioskError } from '../shared/errors/index.js';
 import { openStore, type KioskStore } from '../store/index.js';
 import { demoConfig, loadOrCreateDemoSecrets } from './demo.js';
 import { KioskCore } from './kiosk-core.js';
@@ -28,6 +31,8 @@ import { startDemoProvince, type DemoProvince } from './demo-province.js';
 import { startDevices, type DeviceServices } from './device-wiring.js';
 import { KIOSK_VERSION } from './version.js';
 import { buildDiagnostics } from './diagnostics.js';
+import { createAdminService, quickCheck } from './admin-service.js';
+import { exportLogs, RotatingLogFile } from '../ops/log-file.js';
 
 export interface CoreOptions {
   dataDir: string;
@@ -147,6 +152,51 @@ export async function createKioskCore(options: CoreOptions): Promise<RunningCore
     });
 
     let devices: DeviceServices | null = null;
+    const diagnostics = () =>
+      buildDiagnostics({
+        config: () => core?.currentConfig() ?? config,
+        store,
+        version: KIOSK_VERSION,
+        startedAt,
+        now,
+        devices: () => devices?.snapshot() ?? [],
+        sync: () => sync.diagnostics(),
+      });
+    // Admin screens (admin-service.ts). Demo: the config service refuses admin edits on an unprovisioned
+    // device, so a PIN set there is kept in memory only (asked again after a restart).
+    let demoPinHash: string | undefined;
+    const exportsDir = path.join(paths.dir, 'exports');
+    fs.mkdirSync(exportsDir, { recursive: true, mode: 0o700 });
+    const pinHashNow = () => core?.currentConfig().admin.pinHash ?? demoPinHash;
+    const admin = createAdminService({
+      pinGuard: createAdminPinGuard({ statePath: cpaths.pinState, pinHash: pinHashNow, audit, now }),
+      pinHash: pinHashNow,
+      pinInMemory: !loaded.provisioned,
+      hashPin: (pin) => hashPin(pin),
+      storePinHash: (hash) => {
+        if (!loaded.provisioned) {
+          demoPinHash = hash;
+          return { ok: true };
+        }
+        const outcome = configService.applyAdminEdit({ admin: { pinHash: hash } }, 'admin-screen');
+        return outcome.ok
+          ? { ok: true }
+          : { ok: false, code: CONFIG_ERRORS.invalid.code, message: 'the PIN could not be stored' };
+      },
+      diagnostics,
+      sync,
+      pad: {
+        hello: () => devices?.padTest?.hello() ?? null,
+        setLed: async (led) => devices?.padTest?.setLed(led),
+        buzzer: async (b) => devices?.padTest?.buzzer(b),
+      },
+      storageCheck: () => ({ quickCheck: quickCheck(store.path), chain: store.verifyChain(now()) }),
+      exportLogs: (dir) => exportLogs(dir, new RotatingLogFile({ dir: path.join(paths.dir, 'logs') })),
+      exportRoots: ['/media', '/mnt', exportsDir],
+      audit,
+      log,
+      now,
+    });
     core = new KioskCore({
       config,
       demo: !loaded.provisioned,
@@ -160,19 +210,11 @@ export async function createKioskCore(options: CoreOptions): Promise<RunningCore
       pad: { arm: (...a) => devices?.pad?.arm(...a), disarm: (...a) => devices?.pad?.disarm(...a) },
       online: () => sync.online(),
       syncNow: () => sync.syncNow(),
-      diagnostics: () =>
-        buildDiagnostics({
-          config: () => core?.currentConfig() ?? config,
-          store,
-          version: KIOSK_VERSION,
-          startedAt,
-          now,
-          devices: () => devices?.snapshot() ?? [],
-          sync: () => sync.diagnostics(),
-        }),
+      diagnostics,
       health: () => ({ status: sync.healthy() ? 'ok' : 'degraded' }),
       provision: linkProvisioner(configService),
       audit,
+      admin,
     });
     cleanups.push(() => core.stop());
 

@@ -12,6 +12,7 @@ import type { KioskCore } from './kiosk-core.js';
 import { padFeedback, samePadFeedback } from './pad-feedback.js';
 import type { PadLed } from '../../drivers/pad/pad-types.js';
 import type { Logger } from './logger.js';
+import type { AdminPadPort } from './admin-service.js';
 
 export interface DeviceServices {
   pad: {
@@ -19,6 +20,8 @@ export interface DeviceServices {
     disarm(id: number): void;
   } | null;
   snapshot(): DeviceSnapshot[];
+  /** The admin screens' LED, buzzer and key tests; null without an RP/1 pad. */
+  padTest: AdminPadPort | null;
   /** Demo only: the simulators, for the console and tests. */
   simulators: { pad: unknown; reader: unknown } | null;
   stop(): Promise<void>;
@@ -101,6 +104,7 @@ export async function startDevices(options: {
         key: e.key,
       }),
     );
+    pad.on('key', (e) => core.padKeyEvent(e.key, e.down));
     pad.on('error', (e) => log({ level: 'warn', code: e.code, msg: 'pad error' }));
     supervisors.push(new DeviceSupervisor({ kind: 'pad', config: padConfig, driver: pad }));
   }
@@ -140,6 +144,13 @@ export async function startDevices(options: {
   return {
     pad: padCommands,
     snapshot: () => supervisors.map((s) => s.snapshot()),
+    padTest: pad
+      ? {
+          hello: () => (pad.connected ? (pad.hello ?? null) : null),
+          setLed: (led) => pad.setLed(led),
+          buzzer: (b) => pad.buzzer(b),
+        }
+      : null,
     simulators,
     async stop() {
       for (const supervisor of supervisors) await supervisor.stop();

@@ -20,6 +20,7 @@ import { SessionController, type RatingToCommit } from './session-controller.js'
 import { buildView } from './view-builder.js';
 import { initialWindowState, starsFromSatisfaction, type WindowState } from './window-state.js';
 import { maskIdNumber, maskName } from '../../drivers/idcard/mask.js';
+import { adminApi, type AdminService } from './admin-service.js';
 
 export interface PadCommands {
   arm(padSessionId: number, timeoutSec: number, prompt: 'rate' | 'reason'): void;
@@ -45,6 +46,8 @@ export interface KioskCoreDeps {
   /** `POST /v1/admin/provision` (src/config/provisioning.ts). */
   provision?: LinkBackend['provision'];
   audit?: AuditTrail;
+  /** The admin screens (admin-service.ts); without it every admin call is refused. */
+  admin?: AdminService;
 }
 
 const STAR_WINDOW_MS = 30 * 24 * 3600 * 1000;
@@ -97,6 +100,10 @@ export class KioskCore implements LinkBackend {
       this.window.status,
     );
     this.provision = deps.provision;
+    deps.admin?.bind({
+      canOpen: () => this.controller.current.current === null,
+      onChange: () => this.publish(),
+    });
     this.refreshStars();
     this.refreshOpeningHours();
     // Opening hours are checked every 30 s, so the screen closes and reopens on time without an event.
@@ -113,6 +120,7 @@ export class KioskCore implements LinkBackend {
   }
 
   stop(): void {
+    this.deps.admin?.stop();
     this.controller.stop();
     if (this.hoursTimer) clearInterval(this.hoursTimer);
     if (this.thanksTimer) clearTimeout(this.thanksTimer);
@@ -152,7 +160,7 @@ export class KioskCore implements LinkBackend {
       const service = this.deps.store.getService(session.service.serviceId);
       if (service) projectNo = this.deps.projectNoFor(service);
     }
-    return buildView({
+    const view = buildView({
       version: this.viewVersion,
       now: this.deps.now(),
       config: this.deps.config,
@@ -167,6 +175,9 @@ export class KioskCore implements LinkBackend {
       catalogue: this.deps.catalogue.current(),
       thanksUntil: this.thanksUntil,
     });
+    // While the admin screens are open no rating session is shown (one opening closes them, see onEffect).
+    const admin = this.deps.admin?.view() ?? null;
+    return admin ? { ...view, screen: 'admin', session: null, thanksUntil: null, admin } : view;
   }
 
   // ── LinkBackend (window-link.md) ────────────────────────────────────────────────────────────────
@@ -293,6 +304,14 @@ export class KioskCore implements LinkBackend {
 
   /** An ID card read on the kiosk's own reader: makes the open session real-name (domain-rules §5). */
   cardRead(identity: { certKey: string; name: string; userPageType?: string }): void {
+    if (this.deps.admin?.active()) {
+      // The reader test: masked here, so the admin service never holds the identity; no clerk sign-in.
+      this.deps.admin.cardRead({
+        maskedName: maskName(identity.name),
+        maskedId: maskIdNumber(identity.certKey),
+      });
+      return;
+    }
     const session = this.controller.current.current;
     if (!session) {
       this.cardSignIn(identity.certKey);
@@ -312,6 +331,11 @@ export class KioskCore implements LinkBackend {
       citizen: this.citizenRef(session.service.serviceId, citizen, 'reader', now),
     });
     this.publish();
+  }
+
+  /** A pad KEY_EVENT (down/up of a key): the admin key test and the keys 1+5 entry gesture. */
+  padKeyEvent(key: number, down: boolean): void {
+    this.deps.admin?.keyEvent(key, down);
   }
 
   /** A clerk taps their own ID card while the window is idle: signs them in if the roster knows the card. */
@@ -372,6 +396,8 @@ export class KioskCore implements LinkBackend {
   private onEffect(effect: SessionEffect): void {
     switch (effect.type) {
       case 'session.opened':
+        // A service completed while the admin screens were open: they give way so the citizen can rate.
+        this.deps.admin?.exit('session');
         this.language = this.deps.config.ui.defaultLanguage;
         this.clearThanks();
         this.emitLink({
@@ -478,6 +504,7 @@ export class KioskCore implements LinkBackend {
           if (!level) return { code: SESSION_ERRORS.wrongStep.code, message: 'key not mapped' };
           return feed({ type: 'press', at: this.deps.now(), level, source: 'keyboard' });
         }),
+      ...adminApi(this.deps.admin, () => this.publish()),
     };
   }
 }

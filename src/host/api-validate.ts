@@ -13,6 +13,17 @@ const sessionId = z
   .max(64)
   .regex(/^[A-Za-z0-9-]+$/);
 
+/** What the on-screen digit pad can send; the format 6–12 is the PIN guard's business (a short PIN is wrong). */
+const pinAttempt = z.string().regex(/^\d{1,12}$/);
+/** A new admin PIN: 6–12 digits (config/admin-pin.ts PIN_FORMAT). */
+const newPin = z.string().regex(/^\d{6,12}$/);
+/** An export folder: absolute, printable, no NUL; the allow-list and traversal check are in admin-service.ts. */
+const exportPath = z
+  .string()
+  .min(2)
+  .max(1024)
+  .refine((p) => p.startsWith('/') && ![...p].some((ch) => ch < ' ' || ch === '\u007f'));
+
 export const API_PARAM_SCHEMAS = {
   getView: z.tuple([]),
   rate: z.tuple([sessionId, z.enum(LEVEL_KEYS)]),
@@ -27,6 +38,19 @@ export const API_PARAM_SCHEMAS = {
       .max(32)
       .regex(/^[A-Za-z0-9]+$/),
   ]),
+  adminOpen: z.tuple([]),
+  adminEnter: z.tuple([pinAttempt]),
+  adminSetPin: z.tuple([newPin]),
+  adminExit: z.tuple([]),
+  adminTouch: z.tuple([]),
+  adminDiagnostics: z.tuple([]),
+  adminSyncNow: z.tuple([]),
+  adminResend: z.tuple([z.number().int().min(1).max(Number.MAX_SAFE_INTEGER)]),
+  adminKeyTest: z.tuple([z.boolean()]),
+  adminLedTest: z.tuple([]),
+  adminBuzzerTest: z.tuple([]),
+  adminStorageCheck: z.tuple([]),
+  adminExportLogs: z.tuple([exportPath]),
 } as const satisfies Record<KioskApiMethod, z.ZodType>;
 
 export type ApiCallOutcome = { ok: true; value: unknown } | { ok: false; code: string; message: string };

@@ -11,7 +11,8 @@ import type { LevelKey } from './levels.js';
 export const LANGUAGES = ['zh-CN', 'zh-TW', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-export type Screen = 'idle' | 'rate' | 'reasons' | 'thanks' | 'paused' | 'closed';
+/** `admin`: the technician's screens (PIN, then diagnostics); never shown while a rating session is open. */
+export type Screen = 'idle' | 'rate' | 'reasons' | 'thanks' | 'paused' | 'closed' | 'admin';
 
 /** Spoken prompts (config `ui.audio`): played on the citizen's screen; one sound for every level. */
 export interface AudioSettings {
@@ -76,7 +77,94 @@ export interface KioskView {
   thanksUntil: number | null;
   /** Spoken prompts; absent from an older core, in which case the renderer stays silent. */
   audio?: AudioSettings;
+  /** Set (and `screen` is `admin`) while the technician's screens are open; absent or null otherwise. */
+  admin?: AdminView | null;
 }
+
+/**
+ * The admin screens' state in the view. It carries no secret and no diagnostics: the admin session itself
+ * lives in the main process only, and diagnostics are fetched with `adminDiagnostics()` (refused without
+ * a session).
+ */
+export interface AdminView {
+  /** `set-pin`: no PIN is set yet (demo or first run); `pin`: PIN asked; `open`: admin session active. */
+  phase: 'set-pin' | 'pin' | 'open';
+  /** Epoch ms (main-process clock) the PIN lockout ends, or null. */
+  lockedUntil: number | null;
+  /** Wrong PINs left before a lockout. */
+  attemptsLeft: number;
+  /** Epoch ms at which the admin screens close for lack of activity (2 min idle). */
+  idleDeadline: number;
+  /** Demo: the PIN set on the device is kept in memory only and is gone after a restart. */
+  pinInMemory: boolean;
+  keyTest: { on: boolean; keyCount: number; down: number[]; seen: number[] };
+}
+
+/** A refusal of an admin call: the code names the reason (E1xxx PIN, E8xxx admin session / paths). */
+export type AdminRefusal = { ok: false; code: string; message: string };
+
+export interface AdminDeviceInfo {
+  kind: 'pad' | 'reader';
+  transport: string;
+  path: string;
+  state: string;
+  model: string | null;
+  firmware: string | null;
+  serial: string | null;
+  samId: string | null;
+  counters: Record<string, number>;
+  lastError: string | null;
+  lastFrameAt: number | null;
+}
+
+export interface AdminCodeInfo {
+  code: string;
+  name: string | null;
+  /** README anchor text, e.g. `README.md#e4004` (the kiosk has no browser to follow it). */
+  readme: string;
+}
+
+/** What the diagnostics screen shows: the `GET /v1/diagnostics` answer, redacted, plus the reader test. */
+export interface AdminDiagnostics {
+  now: number;
+  version: string;
+  node: string;
+  electron: string | null;
+  uptimeSec: number;
+  devices: AdminDeviceInfo[];
+  sync: {
+    state: string;
+    lastError: { code: string; name: string; at: number } | null;
+    lastSuccessAt: number | null;
+    clockOffsetMs: number | null;
+  };
+  outbox: {
+    depth: number;
+    oldestUnsentAt: number | null;
+    delivered: number;
+    deadLetters: Array<{ seq: number; code: string; message: string; at: number }>;
+  };
+  catalogue: { version: string; source: string; lastError: { code: string; at: number } | null };
+  chain: { ok: boolean; lastSeq: number; brokenAt: number | null; code: string | null; verifiedAt: number };
+  storage: { databaseBytes: number | null; walBytes: number | null; freeBytes: number | null };
+  /** The last card read on the kiosk's reader while the admin screens were open: masked only. */
+  readerTest: { maskedName: string; maskedId: string; at: number } | null;
+  /** Where logs may be exported (absolute folders; a chosen path must lie inside one). */
+  exportRoots: string[];
+  /** Every error code above, with its name and README anchor. */
+  codes: AdminCodeInfo[];
+}
+
+export type AdminDiagnosticsResult = { ok: true; diagnostics: AdminDiagnostics } | AdminRefusal;
+export type AdminStorageCheckResult =
+  | {
+      ok: true;
+      /** `PRAGMA quick_check`: `ok`, or the first problems SQLite reports. */
+      quickCheck: string[];
+      chain: AdminDiagnostics['chain'];
+    }
+  | AdminRefusal;
+export type AdminExportResult = { ok: true; files: number; bytes: number } | AdminRefusal;
 
 export type ActionResult = { ok: true } | { ok: false; code: string; message: string };
 
@@ -92,6 +180,32 @@ export interface KioskApi {
   setLargeType(on: boolean): Promise<ActionResult>;
   /** A key typed by a keyboard-mode pad, as `KeyboardEvent.code` (browser host reads it in the page). */
   padKey(code: string): Promise<ActionResult>;
+
+  // ── Technician / hall manager (admin screens). The admin session is main-process state bound to the
+  // one kiosk window; the renderer never holds a token. Every admin call but adminOpen/adminEnter/
+  // adminSetPin/adminExit refuses with E8007 when no admin session is active.
+  /** The hidden corner long-press: shows the PIN pad (or the set-PIN pad when none is set). */
+  adminOpen(): Promise<ActionResult>;
+  /** The admin PIN (6–12 digits); wrong and locked attempts are counted and audited. */
+  adminEnter(pin: string): Promise<ActionResult>;
+  /** Only while no PIN is set (demo or first run): sets it and opens the admin session. */
+  adminSetPin(pin: string): Promise<ActionResult>;
+  /** Back to the citizen screens. */
+  adminExit(): Promise<ActionResult>;
+  /** A touch on the admin screens: keeps the session from its 2-minute idle timeout. */
+  adminTouch(): Promise<ActionResult>;
+  adminDiagnostics(): Promise<AdminDiagnosticsResult>;
+  adminSyncNow(): Promise<ActionResult>;
+  /** Puts one dead letter back in the outbox. */
+  adminResend(seq: number): Promise<ActionResult>;
+  /** Key test: pad KEY_EVENTs light the key on screen and on the pad. */
+  adminKeyTest(on: boolean): Promise<ActionResult>;
+  adminLedTest(): Promise<ActionResult>;
+  adminBuzzerTest(): Promise<ActionResult>;
+  /** `PRAGMA quick_check` and a full chain verification, on demand (never on the 2 s refresh). */
+  adminStorageCheck(): Promise<AdminStorageCheckResult>;
+  /** Copies the logs, redacted again, to an absolute folder under /media, /mnt or the data dir's exports/. */
+  adminExportLogs(path: string): Promise<AdminExportResult>;
 }
 
 export type KioskApiMethod = keyof KioskApi;
@@ -104,6 +218,19 @@ export const KIOSK_API_METHODS = [
   'setLanguage',
   'setLargeType',
   'padKey',
+  'adminOpen',
+  'adminEnter',
+  'adminSetPin',
+  'adminExit',
+  'adminTouch',
+  'adminDiagnostics',
+  'adminSyncNow',
+  'adminResend',
+  'adminKeyTest',
+  'adminLedTest',
+  'adminBuzzerTest',
+  'adminStorageCheck',
+  'adminExportLogs',
 ] as const satisfies readonly KioskApiMethod[];
 
 /** Pushed by the main process whenever the view changes. */

@@ -4,6 +4,7 @@
  */
 import type { ActionResult, KioskApi, KioskView, SessionView } from '../../src/shared/kiosk-api.js';
 import type { KioskApiProvider } from '../../src/host/provider.js';
+import { adminApi } from '../../src/app/admin-service.js';
 
 export interface RecordedCall {
   method: keyof KioskApi;
@@ -33,6 +34,8 @@ export class ScriptedProvider implements KioskApiProvider {
       setLanguage: (...params) => ok('setLanguage', params),
       setLargeType: (...params) => ok('setLargeType', params),
       padKey: (...params) => ok('padKey', params),
+      // No admin service: every admin call is refused with E8007.
+      ...adminApi(undefined, () => undefined),
     };
   }
 

@@ -26,6 +26,7 @@ export function sampleView(version = 1): KioskView {
 export function createFakeProvider() {
   const listeners = new Set<(view: KioskView) => void>();
   const ok = async () => ({ ok: true as const });
+  const refused = async () => ({ ok: false as const, code: 'E8007', message: 'no admin session' });
   const api = {
     getView: vi.fn(async () => sampleView()),
     rate: vi.fn(ok),
@@ -34,6 +35,19 @@ export function createFakeProvider() {
     setLanguage: vi.fn(ok),
     setLargeType: vi.fn(ok),
     padKey: vi.fn(ok),
+    adminOpen: vi.fn(refused),
+    adminEnter: vi.fn(refused),
+    adminSetPin: vi.fn(refused),
+    adminExit: vi.fn(refused),
+    adminTouch: vi.fn(refused),
+    adminDiagnostics: vi.fn(refused),
+    adminSyncNow: vi.fn(refused),
+    adminResend: vi.fn(refused),
+    adminKeyTest: vi.fn(refused),
+    adminLedTest: vi.fn(refused),
+    adminBuzzerTest: vi.fn(refused),
+    adminStorageCheck: vi.fn(refused),
+    adminExportLogs: vi.fn(refused),
   };
   const provider: KioskApiProvider = {
     api,

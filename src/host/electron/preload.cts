@@ -27,6 +27,19 @@ const METHODS = [
   'setLanguage',
   'setLargeType',
   'padKey',
+  'adminOpen',
+  'adminEnter',
+  'adminSetPin',
+  'adminExit',
+  'adminTouch',
+  'adminDiagnostics',
+  'adminSyncNow',
+  'adminResend',
+  'adminKeyTest',
+  'adminLedTest',
+  'adminBuzzerTest',
+  'adminStorageCheck',
+  'adminExportLogs',
 ] as const satisfies readonly KioskApiMethod[];
 type AllListed = [Exclude<KioskApiMethod, (typeof METHODS)[number]>] extends [never] ? true : never;
 const allListed: AllListed = true;

@@ -32,4 +32,14 @@ export const CONFIG_ERRORS = defineCodes({
     name: 'config.pin-wrong',
     help: 'The admin PIN is wrong; the attempt was audited.',
   },
+  pinNotSet: {
+    code: 'E1007',
+    name: 'config.pin-not-set',
+    help: 'No admin PIN is set; on a demo device set one on the admin screen, else provision `admin.pinHash`.',
+  },
+  pinAlreadySet: {
+    code: 'E1008',
+    name: 'config.pin-already-set',
+    help: 'The admin screen sets a PIN only while none is set; a provisioned PIN changes by provisioning file.',
+  },
 });

@@ -32,4 +32,34 @@ export const HOST_ERRORS = defineCodes({
     name: 'host.system-packages',
     help: 'Debian packages the kiosk needs are missing; run the apt-get line printed beside this code.',
   },
+  adminNoSession: {
+    code: 'E8007',
+    name: 'admin.no-session',
+    help: 'An admin call came without an active admin session (not entered, exited, or 2 minutes idle); enter the admin PIN again.',
+  },
+  adminBusy: {
+    code: 'E8008',
+    name: 'admin.busy',
+    help: 'The admin screens cannot open while a citizen is rating; wait for the rating screen to close.',
+  },
+  adminExportPath: {
+    code: 'E8009',
+    name: 'admin.export-path',
+    help: 'The log export folder must be an absolute path under /media, /mnt or the data directory’s exports/, without `..` or links leading out.',
+  },
+  adminExportFailed: {
+    code: 'E8010',
+    name: 'admin.export-failed',
+    help: 'The logs could not be written to the chosen folder (stick full, read-only or removed); nothing else changed.',
+  },
+  adminDeviceUnavailable: {
+    code: 'E8011',
+    name: 'admin.device-unavailable',
+    help: 'The pad test needs a connected RP/1 pad with that capability; check the pad on the diagnostics screen.',
+  },
+  adminNotDeadLetter: {
+    code: 'E8012',
+    name: 'admin.not-dead-letter',
+    help: 'Only a dead letter can be resent; that record is pending or already delivered.',
+  },
 });
