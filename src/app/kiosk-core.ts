@@ -7,16 +7,19 @@ import crypto from 'node:crypto';
 import type { KioskConfig } from '../config/schema.js';
 import type { KioskApiProvider } from '../host/provider.js';
 import type { CompletedServiceInput, LinkBackend, LinkEvent, ServiceState } from '../link/index.js';
-import type { CitizenRef, SessionEffect, WindowStatus } from '../session/index.js';
-import type { ActionResult, KioskApi, KioskView, Language } from '../shared/kiosk-api.js';
-import { isKioskError, KioskError, LINK_ERRORS, SESSION_ERRORS } from '../shared/errors/index.js';
+import type { SessionEffect, WindowStatus } from '../session/index.js';
+import type { KioskApi, KioskView, Language } from '../shared/kiosk-api.js';
+import { KioskError, LINK_ERRORS } from '../shared/errors/index.js';
 import { DEFAULT_KEY_LEVELS, type LevelKey } from '../shared/levels.js';
 import type { CitizenIdentity, KioskStore } from '../store/index.js';
 import type { CatalogueSource } from './catalogue-source.js';
 import { findStaffByCard, type AuditTrail } from '../config/index.js';
-import { isOpenAt } from '../ops/opening-hours.js';
-import { DAY_MS, parseShanghaiDate, shanghaiDayStart } from '../sync/time.js';
+import { DAY_MS, parseShanghaiDate } from '../sync/time.js';
 import { SessionController, type RatingToCommit } from './session-controller.js';
+import { citizenApi } from './citizen-api.js';
+import { ThanksScreen } from './thanks-screen.js';
+import { OpeningHoursGate } from './opening-hours-gate.js';
+import { catalogueRefFrom, citizenRefFor } from './session-inputs.js';
 import { buildView } from './view-builder.js';
 import { initialWindowState, starsFromSatisfaction, type WindowState } from './window-state.js';
 import { maskIdNumber, maskName } from '../../drivers/idcard/mask.js';
@@ -60,16 +63,17 @@ export class KioskCore implements LinkBackend {
   private readonly linkListeners = new Set<(event: LinkEvent) => void>();
   private language: Language;
   private largeType: boolean;
-  private thanksUntil: number | null = null;
-  private thanksTimer: NodeJS.Timeout | null = null;
+  private readonly thanks = new ThanksScreen(() => {
+    this.language = this.deps.config.ui.defaultLanguage;
+    this.publish();
+  });
   private viewVersion = 0;
   private padSessionCounter = 0;
   private stars: number | null = null;
 
   readonly provision: LinkBackend['provision'];
   /** Closed by opening hours (config.openingHours), as opposed to closed by the window system. */
-  private closedByHours = false;
-  private hoursTimer: NodeJS.Timeout | null = null;
+  private readonly hours: OpeningHoursGate;
 
   constructor(private deps: KioskCoreDeps) {
     this.language = deps.config.ui.defaultLanguage;
@@ -105,10 +109,15 @@ export class KioskCore implements LinkBackend {
       onChange: () => this.publish(),
     });
     this.refreshStars();
-    this.refreshOpeningHours();
-    // Opening hours are checked every 30 s, so the screen closes and reopens on time without an event.
-    this.hoursTimer = setInterval(() => this.refreshOpeningHours(), 30_000);
-    this.hoursTimer.unref();
+    this.hours = new OpeningHoursGate(
+      () => this.deps.config.openingHours,
+      deps.now,
+      () => {
+        this.controller.feed({ type: 'window.status', at: this.deps.now(), status: this.effectiveStatus() });
+        this.publish();
+      },
+    );
+    this.hours.refresh();
     const api = this.createApi();
     this.provider = {
       api,
@@ -122,8 +131,8 @@ export class KioskCore implements LinkBackend {
   stop(): void {
     this.deps.admin?.stop();
     this.controller.stop();
-    if (this.hoursTimer) clearInterval(this.hoursTimer);
-    if (this.thanksTimer) clearTimeout(this.thanksTimer);
+    this.hours.stop();
+    this.thanks.clear();
     this.viewListeners.clear();
     this.linkListeners.clear();
   }
@@ -135,22 +144,13 @@ export class KioskCore implements LinkBackend {
   /** Settings that apply without a restart (staff roster, opening hours, UI, admin). */
   applyLiveConfig(config: KioskConfig): void {
     this.deps.config = config;
-    this.refreshOpeningHours();
+    this.hours.refresh();
     this.publish();
   }
 
   /** The status the session engine and the screen see: the window system's, or closed outside opening hours. */
   private effectiveStatus(): WindowStatus {
-    return this.closedByHours ? 'closed' : this.window.status;
-  }
-
-  private refreshOpeningHours(): void {
-    const hours = this.deps.config.openingHours;
-    const closed = hours.length > 0 && !isOpenAt(hours, this.deps.now());
-    if (closed === this.closedByHours) return;
-    this.closedByHours = closed;
-    this.controller.feed({ type: 'window.status', at: this.deps.now(), status: this.effectiveStatus() });
-    this.publish();
+    return this.hours.closed ? 'closed' : this.window.status;
   }
 
   view(): KioskView {
@@ -173,7 +173,7 @@ export class KioskCore implements LinkBackend {
       session,
       sessionProjectNo: projectNo,
       catalogue: this.deps.catalogue.current(),
-      thanksUntil: this.thanksUntil,
+      thanksUntil: this.thanks.shownUntil,
     });
     // While the admin screens are open no rating session is shown (one opening closes them, see onEffect).
     const admin = this.deps.admin?.view() ?? null;
@@ -224,7 +224,7 @@ export class KioskCore implements LinkBackend {
       serviceNumber: input.serviceNumber,
     });
     if (existing) return { sessionId: existing.sessionId, created: false };
-    this.refreshOpeningHours();
+    this.hours.refresh();
     if (this.effectiveStatus() !== 'open') throw new KioskError(LINK_ERRORS.windowNotOpen);
     const now = this.deps.now();
     const citizen: CitizenIdentity | null = input.citizen ? { ...input.citizen, userPageType: '111' } : null;
@@ -251,8 +251,8 @@ export class KioskCore implements LinkBackend {
         ticketNo: row.ticketNo,
         padSessionId: this.padSessionCounter,
       },
-      citizen: citizen ? this.citizenRef(row.id, citizen, 'window', now) : null,
-      catalogue: this.catalogueRef(),
+      citizen: citizen ? citizenRefFor(row.id, citizen, 'window', now, this.deps.store) : null,
+      catalogue: catalogueRefFrom(this.deps.catalogue.current()),
     });
     if (result.refused) throw new KioskError(LINK_ERRORS.windowNotOpen, result.refused.message);
     this.window.calledTicket = null;
@@ -328,7 +328,7 @@ export class KioskCore implements LinkBackend {
     this.controller.feed({
       type: 'citizen.identified',
       at: now,
-      citizen: this.citizenRef(session.service.serviceId, citizen, 'reader', now),
+      citizen: citizenRefFor(session.service.serviceId, citizen, 'reader', now, this.deps.store),
     });
     this.publish();
   }
@@ -341,7 +341,7 @@ export class KioskCore implements LinkBackend {
   /** A clerk taps their own ID card while the window is idle: signs them in if the roster knows the card. */
   private cardSignIn(certKey: string): void {
     const { config } = this.deps;
-    if (this.effectiveStatus() !== 'open' || this.thanksUntil !== null) return;
+    if (this.effectiveStatus() !== 'open' || this.thanks.shownUntil !== null) return;
     const staff = findStaffByCard(config.staff, config.admin.staffCardKey, certKey);
     if (!staff) return;
     this.window.clerk = {
@@ -364,42 +364,13 @@ export class KioskCore implements LinkBackend {
     return levels[key - 1] ?? null;
   }
 
-  private citizenRef(
-    serviceId: number,
-    citizen: CitizenIdentity,
-    source: 'window' | 'reader',
-    now: number,
-  ): CitizenRef {
-    const start = shanghaiDayStart(now);
-    return {
-      ref: `service:${serviceId}`,
-      maskedName: maskName(citizen.userName),
-      maskedId: maskIdNumber(citizen.certKey),
-      ratingsToday: this.deps.store.idRatingsOnDay(citizen.certKey, start, start + DAY_MS),
-      source,
-    };
-  }
-
-  private catalogueRef() {
-    const snapshot = this.deps.catalogue.current();
-    return {
-      version: snapshot.version,
-      codes: {
-        dissatisfied: snapshot.reasons.dissatisfied.map((r) => r.code),
-        very_dissatisfied: snapshot.reasons.very_dissatisfied.map((r) => r.code),
-      },
-      textAllowed: snapshot.textAllowed,
-      textMax: snapshot.textMax,
-    };
-  }
-
   private onEffect(effect: SessionEffect): void {
     switch (effect.type) {
       case 'session.opened':
         // A service completed while the admin screens were open: they give way so the citizen can rate.
         this.deps.admin?.exit('session');
         this.language = this.deps.config.ui.defaultLanguage;
-        this.clearThanks();
+        this.thanks.clear();
         this.emitLink({
           type: 'session.opened',
           ticketNo: effect.session.service.ticketNo,
@@ -414,7 +385,8 @@ export class KioskCore implements LinkBackend {
           sessionId: effect.sessionId,
           state,
         });
-        if (effect.outcome === 'rated') this.showThanks();
+        if (effect.outcome === 'rated')
+          this.thanks.show(this.deps.now(), this.deps.config.session.thanksSec * 1000);
         else if (effect.outcome !== 'superseded') this.language = this.deps.config.ui.defaultLanguage;
         this.refreshStars();
         break;
@@ -428,25 +400,6 @@ export class KioskCore implements LinkBackend {
       default:
         break;
     }
-  }
-
-  private showThanks(): void {
-    this.clearThanks();
-    const ms = this.deps.config.session.thanksSec * 1000;
-    this.thanksUntil = this.deps.now() + ms;
-    this.thanksTimer = setTimeout(() => {
-      this.thanksTimer = null;
-      this.thanksUntil = null;
-      this.language = this.deps.config.ui.defaultLanguage;
-      this.publish();
-    }, ms);
-    this.thanksTimer.unref?.();
-  }
-
-  private clearThanks(): void {
-    if (this.thanksTimer) clearTimeout(this.thanksTimer);
-    this.thanksTimer = null;
-    this.thanksUntil = null;
   }
 
   private refreshStars(): void {
@@ -464,46 +417,23 @@ export class KioskCore implements LinkBackend {
     for (const listener of this.viewListeners) listener(view);
   }
 
-  private result(fn: () => { code: string; message: string } | null): ActionResult {
-    try {
-      const refused = fn();
-      this.publish();
-      return refused ? { ok: false, ...refused } : { ok: true };
-    } catch (error) {
-      if (isKioskError(error)) return { ok: false, code: error.code, message: error.message };
-      throw error;
-    }
-  }
-
   private createApi(): KioskApi {
-    const feed = (input: Parameters<SessionController['feed']>[0]) => this.controller.feed(input).refused;
     return {
-      getView: async () => this.view(),
-      rate: async (sessionId, level) =>
-        this.result(() => feed({ type: 'press', at: this.deps.now(), level, source: 'touch', sessionId })),
-      submitReasons: async (sessionId, codes, text) =>
-        this.result(() => feed({ type: 'reasons.submitted', at: this.deps.now(), sessionId, codes, text })),
-      changeLevel: async (sessionId) =>
-        this.result(() => feed({ type: 'level.change', at: this.deps.now(), sessionId })),
-      setLanguage: async (language) =>
-        this.result(() => {
-          if (!this.deps.config.ui.languages.includes(language))
-            return { code: SESSION_ERRORS.wrongStep.code, message: 'language not offered' };
+      ...citizenApi({
+        view: async () => this.view(),
+        now: this.deps.now,
+        feed: (input) => this.controller.feed(input).refused,
+        publish: () => this.publish(),
+        languages: () => this.deps.config.ui.languages,
+        keyboardMap: () => this.deps.config.devices.keyboardMap,
+        levelForKey: (key) => this.levelForKey(key),
+        setLanguage: (language) => {
           this.language = language;
-          return null;
-        }),
-      setLargeType: async (on) =>
-        this.result(() => {
+        },
+        setLargeType: (on) => {
           this.largeType = on;
-          return null;
-        }),
-      padKey: async (code) =>
-        this.result(() => {
-          const key = this.deps.config.devices.keyboardMap[code];
-          const level = key === undefined ? null : this.levelForKey(key);
-          if (!level) return { code: SESSION_ERRORS.wrongStep.code, message: 'key not mapped' };
-          return feed({ type: 'press', at: this.deps.now(), level, source: 'keyboard' });
-        }),
+        },
+      }),
       ...adminApi(this.deps.admin, () => this.publish()),
     };
   }
