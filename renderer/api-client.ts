@@ -102,6 +102,8 @@ class SocketClient implements KioskClient {
       setLanguage: (language) => action('setLanguage', language),
       setLargeType: (on) => action('setLargeType', on),
       padKey: (code) => action('padKey', code),
+      reportCspViolation: (directive, blockedOrigin) =>
+        action('reportCspViolation', directive, blockedOrigin),
       adminOpen: () => action('adminOpen'),
       adminEnter: (pin) => action('adminEnter', pin),
       adminSetPin: (pin) => action('adminSetPin', pin),

@@ -13,6 +13,17 @@ async function start(): Promise<void> {
   const root = document.getElementById('app');
   if (root === null) throw new Error('#app missing from index.html');
   const client = createKioskClient(window);
+  // CSP violations are reported to the main process (counted on diagnostics as E8013). Only the origin of
+  // what was blocked travels: a path or query could carry PII. `inline` / `eval` stay as they are.
+  document.addEventListener('securitypolicyviolation', (event) => {
+    let origin = event.blockedURI;
+    try {
+      origin = new URL(event.blockedURI).origin;
+    } catch {
+      // a keyword, not a URL
+    }
+    void client.api.reportCspViolation(event.effectiveDirective, origin.slice(0, 100)).catch(() => undefined);
+  });
   const renderer = new KioskRenderer(root, client.api);
   client.onConnection((connected) => renderer.setConnected(connected));
   client.onView((view) => void renderer.show(view));

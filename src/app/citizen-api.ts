@@ -9,7 +9,14 @@ import type { LevelKey } from '../shared/levels.js';
 
 export type CitizenApi = Pick<
   KioskApi,
-  'getView' | 'rate' | 'submitReasons' | 'changeLevel' | 'setLanguage' | 'setLargeType' | 'padKey'
+  | 'getView'
+  | 'rate'
+  | 'submitReasons'
+  | 'changeLevel'
+  | 'setLanguage'
+  | 'setLargeType'
+  | 'padKey'
+  | 'reportCspViolation'
 >;
 
 export interface CitizenApiContext {
@@ -24,6 +31,8 @@ export interface CitizenApiContext {
   levelForKey: (key: number) => LevelKey | null;
   setLanguage: (language: Language) => void;
   setLargeType: (on: boolean) => void;
+  /** A CSP violation reported by the page (counted for diagnostics, logged with E8013). */
+  cspViolation: (directive: string, blockedOrigin: string) => void;
 }
 
 export function citizenApi(ctx: CitizenApiContext): CitizenApi {
@@ -66,5 +75,9 @@ export function citizenApi(ctx: CitizenApiContext): CitizenApi {
         if (!level) return { code: SESSION_ERRORS.wrongStep.code, message: 'key not mapped' };
         return feed({ type: 'press', at: now(), level, source: 'keyboard' });
       }),
+    reportCspViolation: async (directive, blockedOrigin) => {
+      ctx.cspViolation(directive, blockedOrigin);
+      return { ok: true };
+    },
   };
 }

@@ -160,7 +160,7 @@ export async function createKioskCore(options: CoreOptions): Promise<RunningCore
         startedAt,
         now,
         devices: () => devices?.snapshot() ?? [],
-        sync: () => sync.diagnostics(),
+        sync: () => ({ ...sync.diagnostics(), cspViolations: core?.cspViolationCount() ?? 0 }),
       });
     // Admin screens (admin-service.ts). Demo: the config service refuses admin edits on an unprovisioned
     // device, so a PIN set there is kept in memory only (asked again after a restart).

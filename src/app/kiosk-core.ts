@@ -9,7 +9,7 @@ import type { KioskApiProvider } from '../host/provider.js';
 import type { CompletedServiceInput, LinkBackend, LinkEvent, ServiceState } from '../link/index.js';
 import type { SessionEffect, WindowStatus } from '../session/index.js';
 import type { KioskApi, KioskView, Language } from '../shared/kiosk-api.js';
-import { KioskError, LINK_ERRORS } from '../shared/errors/index.js';
+import { HOST_ERRORS, KioskError, LINK_ERRORS } from '../shared/errors/index.js';
 import { DEFAULT_KEY_LEVELS, type LevelKey } from '../shared/levels.js';
 import type { CitizenIdentity, KioskStore } from '../store/index.js';
 import type { CatalogueSource } from './catalogue-source.js';
@@ -74,6 +74,8 @@ export class KioskCore implements LinkBackend {
   readonly provision: LinkBackend['provision'];
   /** Closed by opening hours (config.openingHours), as opposed to closed by the window system. */
   private readonly hours: OpeningHoursGate;
+  /** CSP violations the page reported (E8013), shown on diagnostics. */
+  private cspViolations = 0;
 
   constructor(private deps: KioskCoreDeps) {
     this.language = deps.config.ui.defaultLanguage;
@@ -135,6 +137,10 @@ export class KioskCore implements LinkBackend {
     this.thanks.clear();
     this.viewListeners.clear();
     this.linkListeners.clear();
+  }
+
+  cspViolationCount(): number {
+    return this.cspViolations;
   }
 
   currentConfig(): KioskConfig {
@@ -432,6 +438,16 @@ export class KioskCore implements LinkBackend {
         },
         setLargeType: (on) => {
           this.largeType = on;
+        },
+        cspViolation: (directive, blockedOrigin) => {
+          this.cspViolations += 1;
+          // Logged up to 20 times per run: a flood must not fill the disk, the count keeps going up.
+          if (this.cspViolations <= 20)
+            this.deps.log({
+              level: 'warn',
+              code: HOST_ERRORS.cspViolation.code,
+              msg: `CSP violation: ${directive} ${blockedOrigin}`,
+            });
         },
       }),
       ...adminApi(this.deps.admin, () => this.publish()),

@@ -38,6 +38,14 @@ export const API_PARAM_SCHEMAS = {
       .max(32)
       .regex(/^[A-Za-z0-9]+$/),
   ]),
+  reportCspViolation: z.tuple([
+    z
+      .string()
+      .min(1)
+      .max(40)
+      .regex(/^[a-z-]+$/),
+    z.string().max(100),
+  ]),
   adminOpen: z.tuple([]),
   adminEnter: z.tuple([pinAttempt]),
   adminSetPin: z.tuple([newPin]),

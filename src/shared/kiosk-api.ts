@@ -180,6 +180,12 @@ export interface KioskApi {
   setLargeType(on: boolean): Promise<ActionResult>;
   /** A key typed by a keyboard-mode pad, as `KeyboardEvent.code` (browser host reads it in the page). */
   padKey(code: string): Promise<ActionResult>;
+  /**
+   * The page saw a Content-Security-Policy violation (`securitypolicyviolation`): counted and logged in the
+   * main process as E8013. Only the directive and the blocked origin travel, never a full URL (a path or
+   * query could carry PII).
+   */
+  reportCspViolation(directive: string, blockedOrigin: string): Promise<ActionResult>;
 
   // ── Technician / hall manager (admin screens). The admin session is main-process state bound to the
   // one kiosk window; the renderer never holds a token. Every admin call but adminOpen/adminEnter/
@@ -218,6 +224,7 @@ export const KIOSK_API_METHODS = [
   'setLanguage',
   'setLargeType',
   'padKey',
+  'reportCspViolation',
   'adminOpen',
   'adminEnter',
   'adminSetPin',

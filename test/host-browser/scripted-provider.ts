@@ -34,6 +34,7 @@ export class ScriptedProvider implements KioskApiProvider {
       setLanguage: (...params) => ok('setLanguage', params),
       setLargeType: (...params) => ok('setLargeType', params),
       padKey: (...params) => ok('padKey', params),
+      reportCspViolation: (...params) => ok('reportCspViolation', params),
       // No admin service: every admin call is refused with E8007.
       ...adminApi(undefined, () => undefined),
     };

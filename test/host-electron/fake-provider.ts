@@ -35,6 +35,7 @@ export function createFakeProvider() {
     setLanguage: vi.fn(ok),
     setLargeType: vi.fn(ok),
     padKey: vi.fn(ok),
+    reportCspViolation: vi.fn(ok),
     adminOpen: vi.fn(refused),
     adminEnter: vi.fn(refused),
     adminSetPin: vi.fn(refused),

@@ -169,7 +169,14 @@ describe('injection through every text that reaches the screen', () => {
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
   });
 
-  it('the page enforces its CSP and the probe counts violations: script-made inline code and a foreign image are blocked and reported', async () => {
+  it('the page enforces its CSP and the probe counts violations: script-made inline code and a foreign image are blocked and reported, and the kiosk counts them on diagnostics', async () => {
+    const cspCount = async () =>
+      (
+        (await linkCall(sec.info, 'GET', '/v1/diagnostics', undefined, sec.info.adminToken)).json as {
+          cspViolations: number;
+        }
+      ).cspViolations;
+    const before = await cspCount();
     await page.evaluate(`(() => {
       const s = document.createElement('script');
       s.textContent = 'window.__pwned = 7';
@@ -183,5 +190,7 @@ describe('injection through every text that reaches the screen', () => {
     expect(result.pwned).toBe(0);
     expect(result.csp.some((v) => v.startsWith('script-src'))).toBe(true);
     expect(result.csp.some((v) => v.startsWith('img-src'))).toBe(true);
+    // The renderer reports each violation to the main process (E8013), where diagnostics count them.
+    await until('the kiosk counted the violations', async () => (await cspCount()) >= before + 2, 5_000);
   });
 });

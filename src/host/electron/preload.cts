@@ -27,6 +27,7 @@ const METHODS = [
   'setLanguage',
   'setLargeType',
   'padKey',
+  'reportCspViolation',
   'adminOpen',
   'adminEnter',
   'adminSetPin',

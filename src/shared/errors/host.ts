@@ -62,4 +62,9 @@ export const HOST_ERRORS = defineCodes({
     name: 'admin.not-dead-letter',
     help: 'Only a dead letter can be resent; that record is pending or already delivered.',
   },
+  cspViolation: {
+    code: 'E8013',
+    name: 'host.csp-violation',
+    help: 'The kiosk page tried to load or run something its Content-Security-Policy forbids (blocked, counted on diagnostics). Repeated counts mean injected content or a tampered page: report them.',
+  },
 });
