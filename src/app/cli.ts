@@ -11,7 +11,7 @@ import { startBrowserHost } from '../host/browser/server.js';
 import { CONFIG_ERRORS, isKioskError, KioskError } from '../shared/errors/index.js';
 import { parseCliArgs } from './cli-args.js';
 import { createKioskCore } from './core-factory.js';
-import { createLogger } from './logger.js';
+import { createFileLogger, RotatingLogFile } from '../ops/log-file.js';
 import { defaultDataDir } from './paths.js';
 
 function readJsonFile(file: string): Record<string, unknown> {
@@ -31,8 +31,13 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..',
 
 async function main(): Promise<void> {
   const options = parseCliArgs(process.argv.slice(2));
-  const log = createLogger();
   const dataDir = path.resolve(options.dataDir ?? defaultDataDir());
+  // Structured JSON lines, redacted at the logger, to a rotating file in the data dir (exported from the
+  // diagnostics screen) and mirrored on stderr for journald / the terminal.
+  fs.mkdirSync(path.join(dataDir, 'logs'), { recursive: true, mode: 0o700 });
+  const log = createFileLogger(new RotatingLogFile({ dir: path.join(dataDir, 'logs') }), {
+    mirror: (line) => process.stderr.write(`${line}\n`),
+  });
   const demoOverrides = options.demoConfig ? readJsonFile(options.demoConfig) : undefined;
   const running = await createKioskCore({
     dataDir,
