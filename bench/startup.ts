@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { createKioskCore } from '../src/app/core-factory.js';
 import { silentLogger } from '../src/app/logger.js';
 import { startBrowserHost } from '../src/host/browser/server.js';
+import { completedService } from '../test/support/services.js';
 import { percentile, type BenchRow } from './types.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -35,15 +36,7 @@ async function startOnce(
     ms,
     rate: (n) => {
       for (let i = 0; i < n; i += 1) {
-        const { sessionId } = running.core.serviceCompleted({
-          ticketNo: `S${i}`,
-          projectNo: null,
-          taskCode: null,
-          taskName: null,
-          serviceNumber: '1',
-          completedAt: Date.now(),
-          citizen: null,
-        });
+        const { sessionId } = running.core.serviceCompleted(completedService(`S${i}`));
         void running.core.provider.api.rate(sessionId, 'satisfied');
       }
     },

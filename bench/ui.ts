@@ -25,6 +25,7 @@ import type { KioskApi } from '../src/shared/kiosk-api.js';
 import { LEVEL_KEYS, type LevelKey } from '../src/shared/levels.js';
 import { launchChromium } from '../test/support/chromium.js';
 import { percentile, type BenchRow } from './types.js';
+import { completedService } from '../test/support/services.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const STATIC_DIR = join(ROOT, 'dist', 'renderer');
@@ -69,18 +70,6 @@ async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void
     if (Date.now() > deadline) throw new Error('timed out');
     await sleep(1);
   }
-}
-
-function completedInput(ticketNo: string) {
-  return {
-    ticketNo,
-    projectNo: null,
-    taskCode: null,
-    taskName: null,
-    serviceNumber: '1',
-    completedAt: Date.now(),
-    citizen: null,
-  };
 }
 
 async function closeWithReasons(running: RunningCore, api: KioskApi, level: LevelKey): Promise<void> {
@@ -169,7 +158,7 @@ export async function benchUi(
     const started = Date.now();
     for (let i = 1; i <= memorySessions; i += 1) {
       const sessionStart = Date.now();
-      const { sessionId } = running.core.serviceCompleted(completedInput(`M${i}`));
+      const { sessionId } = running.core.serviceCompleted(completedService(`M${i}`));
       const level = LEVEL_KEYS[i % 5]!;
       const rated = await api.rate(sessionId, level);
       if (!rated.ok) throw new Error(`rate refused: ${rated.code}`);

@@ -16,21 +16,13 @@ import {
 } from '../session/index.js';
 import type { KioskStore } from '../store/index.js';
 import { isKioskError, STORE_ERRORS } from '../shared/errors/index.js';
-import type { LevelKey } from '../shared/levels.js';
 
-export interface RatingToCommit {
-  sessionId: string;
-  serviceId: number;
-  level: LevelKey;
-  reasons: string[];
-  text: string;
-  at: number;
-  flags: string[];
-  catalogueVersion: string;
-  source: string;
-  citizenRef: string | null;
+type AcceptedRating = Extract<SessionEffect, { type: 'rating.accepted' }>;
+
+/** An accepted rating as it goes to the store: the engine's effect, plus the pad event to de-duplicate on. */
+export type RatingToCommit = Omit<AcceptedRating, 'type' | 'openedAt' | 'citizen'> & {
   padEvent?: { padSerial: string; eventCounter: number };
-}
+};
 
 export interface SessionControllerDeps {
   store: KioskStore;
@@ -129,19 +121,12 @@ export class SessionController {
     this.deps.onEffect(effect);
   }
 
-  private commit(effect: Extract<SessionEffect, { type: 'rating.accepted' }>): void {
+  private commit(effect: AcceptedRating): void {
     try {
+      // The citizen stays behind its opaque ref: the store reads the identity of the service itself.
+      const { type: _type, openedAt: _openedAt, citizen: _citizen, ...rating } = effect;
       this.deps.commitRating({
-        sessionId: effect.sessionId,
-        serviceId: effect.serviceId,
-        level: effect.level,
-        reasons: effect.reasons,
-        text: effect.text,
-        at: effect.at,
-        flags: effect.flags,
-        catalogueVersion: effect.catalogueVersion,
-        source: effect.source,
-        citizenRef: effect.citizen?.ref ?? null,
+        ...rating,
         ...(this.pendingPadEvent ? { padEvent: this.pendingPadEvent } : {}),
       });
     } catch (error) {

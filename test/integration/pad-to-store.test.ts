@@ -13,17 +13,8 @@ import type { PadSimulator } from '../../drivers/sim/pad-sim.js';
 import type { ReaderSimulator } from '../../drivers/sim/reader-sim.js';
 import { MAINLAND } from '../../drivers/sim/identities.js';
 import { makeDataDir } from '../support/kiosk-process.js';
-
-async function until<T>(probe: () => T | undefined | null | false, timeoutMs = 8_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline)
-      throw new Error(`condition not met in time: ${probe.toString().slice(0, 120)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { until } from '../support/polling.js';
+import { completedService } from '../support/services.js';
 
 describe('pad and reader simulators through the real drivers into the store', () => {
   let running: RunningCore;
@@ -50,17 +41,10 @@ describe('pad and reader simulators through the real drivers into the store', ()
   const openSession = async () => {
     ticket += 1;
     const armedBefore = pad.armedSession;
-    const { sessionId } = running.core.serviceCompleted({
-      ticketNo: `P${ticket}`,
-      projectNo: null,
-      taskCode: null,
-      taskName: null,
-      serviceNumber: '1',
-      completedAt: Date.now(),
-      citizen: null,
-    });
+    const { sessionId } = running.core.serviceCompleted(completedService(`P${ticket}`));
     // The ARM frame travels to the pad; wait until the simulator holds this session armed.
     await until(
+      'the pad armed with the new session',
       () => pad.armedSession !== armedBefore && running.core.view().session?.sessionId === sessionId,
     );
     return sessionId;
@@ -68,7 +52,6 @@ describe('pad and reader simulators through the real drivers into the store', ()
 
   beforeAll(async () => {
     dataDir = makeDataDir('hcp-pad-');
-    fs.writeFileSync(path.join(dataDir, 'unused'), '');
     running = await createKioskCore({
       dataDir,
       log: process.env.DEBUG_PAD ? createLogger() : silentLogger,
@@ -76,7 +59,7 @@ describe('pad and reader simulators through the real drivers into the store', ()
     });
     pad = running.devices.simulators?.pad as PadSimulator;
     reader = running.devices.simulators?.reader as ReaderSimulator;
-    await until(padConnected);
+    await until('the pad connected', padConnected);
   }, 30_000);
 
   afterAll(async () => {
@@ -87,7 +70,7 @@ describe('pad and reader simulators through the real drivers into the store', ()
   it('a key pressed on the simulated pad reaches the session and is stored as that level', async () => {
     await openSession();
     pad.press(2);
-    const rows = await until(() => (ratings().length === 1 ? ratings() : null));
+    const rows = await until('one rating stored', () => (ratings().length === 1 ? ratings() : null));
     expect(rows[0]).toMatchObject({ seq: 1, level: 'satisfied', source: 'pad' });
     expect(running.core.view().screen).toBe('thanks');
   });
@@ -98,12 +81,12 @@ describe('pad and reader simulators through the real drivers into the store', ()
     await pad.pressAndUnplugMidFrame(1);
     await pad.replug();
     // The pad replays its un-ACKed RATING after the new handshake: stored once, as 非常满意.
-    const rows = await until(() => (ratings().length === 2 ? ratings() : null));
+    const rows = await until('two ratings stored', () => (ratings().length === 2 ? ratings() : null));
     expect(rows[1]).toMatchObject({ seq: 2, level: 'very_satisfied', source: 'pad' });
     expect(padConnected()!.counters.reconnects).toBeGreaterThan(reconnectsBefore);
     await openSession();
     pad.press(3);
-    const after = await until(() => (ratings().length === 3 ? ratings() : null));
+    const after = await until('three ratings stored', () => (ratings().length === 3 ? ratings() : null));
     expect(after[2]).toMatchObject({ seq: 3, level: 'basic' });
   });
 
@@ -113,10 +96,10 @@ describe('pad and reader simulators through the real drivers into the store', ()
     // The pad stops hearing the kiosk: it never sees the ACK and keeps the RATING queued.
     pad.deafen(1_500);
     pad.press(2);
-    await until(() => (ratings().length === before + 1 ? true : null));
+    await until('the rating stored', () => (ratings().length === before + 1 ? true : null));
     await pad.unplug();
     await pad.replug();
-    await until(padConnected);
+    await until('the pad connected', padConnected);
     await new Promise((r) => setTimeout(r, 500));
     expect(ratings()).toHaveLength(before + 1);
     const db = new Database(path.join(dataDir, 'kiosk.sqlite'), { readonly: true });
@@ -132,16 +115,18 @@ describe('pad and reader simulators through the real drivers into the store', ()
     const before = ratings().length;
     await openSession();
     reader.presentCard(MAINLAND);
-    await until(() => running.core.view().session?.citizen ?? null);
+    await until('the card read into the session', () => running.core.view().session?.citizen ?? null);
     expect(running.core.view().session?.citizen?.maskedId).toMatch(/^\d{4}\*{10}[\dX]{4}$/);
     pad.press(1);
-    const rows = await until(() => (ratings().length === before + 1 ? ratings() : null));
+    const rows = await until('the real-name rating stored', () =>
+      ratings().length === before + 1 ? ratings() : null,
+    );
     const record = JSON.parse(rows[before]!.record_json) as Record<string, unknown>;
     // record_json is the hashed form: PII is left out of it and kept encrypted beside it.
     expect(record.certKey).toBeUndefined();
     expect(record.userPageType).toBe('111');
     // The identity goes to the province inside the encrypted envelope (and is erased locally after delivery).
-    const received = await until(() =>
+    const received = await until('the province received the rating', () =>
       running.province?.records().find((r) => r.record.ratingId === (record.ratingId as string)),
     );
     expect(received.record.certKey).toBe(MAINLAND.certKey);

@@ -12,17 +12,7 @@ import { staffCardDigest } from '../../src/config/staff-roster.js';
 import { HK_MO_TW, MAINLAND } from '../../drivers/sim/identities.js';
 import type { ReaderSimulator } from '../../drivers/sim/reader-sim.js';
 import { makeDataDir } from '../support/kiosk-process.js';
-
-async function until<T>(probe: () => T | undefined | null | false, timeoutMs = 8_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline)
-      throw new Error(`condition not met in time: ${probe.toString().slice(0, 100)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { until } from '../support/polling.js';
 
 /** Epoch ms of a Beijing wall-clock time. */
 const beijing = (iso: string) => Date.parse(`${iso}+08:00`);
@@ -69,14 +59,16 @@ describe('staff card sign-in and opening hours', () => {
       { devices: true },
     );
     const reader = running.devices.simulators?.reader as ReaderSimulator;
-    await until(() => running.devices.snapshot().find((d) => d.kind === 'reader' && d.state === 'connected'));
+    await until('the reader connected', () =>
+      running.devices.snapshot().find((d) => d.kind === 'reader' && d.state === 'connected'),
+    );
     reader.presentCard(HK_MO_TW);
     await new Promise((r) => setTimeout(r, 1_500));
     expect(running.core.view().clerk).toBeNull();
     reader.removeCard();
     await new Promise((r) => setTimeout(r, 1_200));
     reader.presentCard(MAINLAND);
-    const clerk = await until(() => running.core.view().clerk);
+    const clerk = await until('the clerk signed in by card', () => running.core.view().clerk);
     expect(clerk).toMatchObject({ staffId: '0815', name: '王小明', title: '综合窗口' });
     const audit = running.store.counts();
     expect(audit.ratings).toBe(0);

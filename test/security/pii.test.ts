@@ -19,6 +19,7 @@ import { exportLogs, RotatingLogFile } from '../../src/ops/log-file.js';
 import type { ReaderSimulator } from '../../drivers/sim/reader-sim.js';
 import { MAINLAND, withCheckDigit } from '../../drivers/sim/identities.js';
 import { linkCall, makeDataDir } from '../support/kiosk-process.js';
+import { completedService } from '../support/services.js';
 import type { ProvinceServer } from '../support/province/server.js';
 import {
   adminGet,
@@ -226,15 +227,7 @@ describe('no citizen PII in clear anywhere on the device', () => {
     const views: unknown[] = [];
     const unsubscribe = running.core.provider.subscribe((v) => views.push(v));
     for (const [i, card] of cards.entries()) {
-      const { sessionId } = running.core.serviceCompleted({
-        ticketNo: `R${i + 1}`,
-        projectNo: null,
-        taskCode: null,
-        taskName: null,
-        serviceNumber: '1',
-        completedAt: Date.now(),
-        citizen: null,
-      });
+      const { sessionId } = running.core.serviceCompleted(completedService(`R${i + 1}`));
       reader.presentCard(card);
       await until('the card read into the session', () => running.core.view().session?.citizen, 10_000);
       expect(running.core.view().session?.citizen?.maskedId).toBe(masked(card.certKey));

@@ -5,6 +5,7 @@
  */
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { mimeTypeFor } from '../mime-types.js';
 import type { Protocol } from 'electron';
 
 export const APP_SCHEME = 'app';
@@ -23,35 +24,6 @@ export const CONTENT_SECURITY_POLICY = [
   "base-uri 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
-
-const MIME_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.gif': 'image/gif',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.otf': 'font/otf',
-  '.mp3': 'audio/mpeg',
-  '.ogg': 'audio/ogg',
-  '.wav': 'audio/wav',
-  '.wasm': 'application/wasm',
-};
-
-export function mimeTypeOf(filePath: string): string {
-  return MIME_TYPES[path.extname(filePath).toLowerCase()] ?? 'application/octet-stream';
-}
 
 /**
  * Must run before the app's `ready` event. `standard` gives the scheme a real origin and relative URLs;
@@ -121,7 +93,7 @@ export function createAppRequestHandler(rendererDir: string): (request: Request)
       if (back.startsWith('..') || path.isAbsolute(back)) return respond(403, 'forbidden');
       if (!(await stat(realFile)).isFile()) return respond(404, 'not found');
       const body = request.method === 'HEAD' ? null : new Uint8Array(await readFile(realFile));
-      return respond(200, body, mimeTypeOf(realFile));
+      return respond(200, body, mimeTypeFor(realFile));
     } catch {
       return respond(404, 'not found');
     }

@@ -17,22 +17,9 @@ import { makeDataDir, startKiosk, type DemoInfo, type KioskProcess } from '../ki
 import { startProvinceServer, type ProvinceServer } from '../province/server.js';
 import type { CatalogueState } from '../province/endpoints.js';
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+import { until } from '../polling.js';
 
-/** Polls `probe` until it answers something truthy; throws with `what` after `timeoutMs`. */
-export async function until<T>(
-  what: string,
-  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+export { sleep, until } from '../polling.js';
 
 /** Writes demo-secrets.json before the first start, so the test knows the province key pair. */
 export function writeDemoSecrets(dataDir: string): DemoSecrets {

@@ -132,7 +132,6 @@ export function rateOne(stack: Pick<Stack, 'store' | 'sync'>, i: number, at = Da
     flags: [],
     catalogueVersion: 'hi-2026.1',
     source: 'pad',
-    citizenRef: null,
   });
   return stack.store.lastLink().seq;
 }
