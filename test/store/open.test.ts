@@ -6,6 +6,7 @@ import { migrate, userVersion } from '../../src/store/migrate.js';
 import { migration0001 } from '../../src/store/migrations/0001-initial.js';
 import { migration0002 } from '../../src/store/migrations/0002-report-indexes.js';
 import { migration0003 } from '../../src/store/migrations/0003-pii-erase-indexes.js';
+import { migration0004 } from '../../src/store/migrations/0004-outbox-age-index.js';
 import { LATEST_VERSION, MIGRATIONS } from '../../src/store/migrations/index.js';
 import { openStore } from '../../src/store/store.js';
 import { fingerprint, open, PII_KEY, rateNewService, tempDir, type TempDir } from './helpers.js';
@@ -86,6 +87,21 @@ describe('migrations', () => {
         (SELECT 1 FROM outbox o WHERE o.seq = ratings.seq AND o.state = 'delivered' AND o.delivered_at <= 1)`),
     ).toContain('USING INDEX ratings_pii');
     expect(db.prepare('SELECT count(*) AS n FROM audit').get()).toEqual({ n: 1 });
+    db.close();
+  });
+
+  it('0004 indexes the age of pending outbox rows, so the oldest unsent record is a seek, not a scan', () => {
+    const db = new Database(t.dbPath);
+    migrate(db, [migration0001, migration0002, migration0003]);
+    expect(migrate(db, [migration0001, migration0002, migration0003, migration0004])).toEqual([4]);
+    const plan = (
+      db
+        .prepare(`EXPLAIN QUERY PLAN SELECT min(created_at) FROM outbox WHERE state = 'pending'`)
+        .all() as Array<{ detail: string }>
+    )
+      .map((r) => r.detail)
+      .join(' | ');
+    expect(plan).toContain('outbox_pending_age');
     db.close();
   });
 
