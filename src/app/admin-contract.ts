@@ -17,6 +17,7 @@ import type {
 } from '../shared/kiosk-api.js';
 import type { ErrorCodeInfo } from '../shared/errors/index.js';
 import type { Logger } from './logger.js';
+import { realTimers, type Timers } from '../sync/scheduler.js';
 
 export const ADMIN_IDLE_MS = 2 * 60_000;
 export const ADMIN_GESTURE_MS = 3_000;
@@ -31,20 +32,9 @@ export interface AdminPadPort {
   buzzer(buzzer: PadBuzzer): Promise<void>;
 }
 
-export interface AdminTimers {
-  set(fn: () => void, ms: number): unknown;
-  clear(handle: unknown): void;
-}
-
-/** Node timers, unref'd: an admin timer alone must never keep the process alive. */
-export const realTimers: AdminTimers = {
-  set: (fn, ms) => {
-    const handle = setTimeout(fn, ms);
-    handle.unref?.();
-    return handle;
-  },
-  clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
+/** The admin timers are the same injectable, unref'd timers the sync side uses (src/sync/scheduler.ts). */
+export type AdminTimers = Timers;
+export { realTimers };
 
 export interface AdminServiceDeps {
   pinGuard: Pick<AdminPinGuard, 'attempt' | 'status'>;

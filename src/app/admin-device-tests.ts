@@ -109,8 +109,8 @@ export function createAdminDeviceTests(
         }),
       );
       // Switched off after LED_TEST_MS whatever the call answered, so no test leaves the keys lit.
-      if (ledTimer !== null) timers.clear(ledTimer);
-      ledTimer = timers.set(() => {
+      if (ledTimer !== null) timers.clearTimeout(ledTimer);
+      ledTimer = timers.setTimeout(() => {
         ledTimer = null;
         padAllOff();
       }, LED_TEST_MS);
@@ -144,12 +144,12 @@ export function createAdminDeviceTests(
     readerTest: () => readerTest,
     reset() {
       stopKeyTest();
-      if (ledTimer !== null) timers.clear(ledTimer);
+      if (ledTimer !== null) timers.clearTimeout(ledTimer);
       ledTimer = null;
       readerTest = null;
     },
     stop() {
-      if (ledTimer !== null) timers.clear(ledTimer);
+      if (ledTimer !== null) timers.clearTimeout(ledTimer);
       ledTimer = null;
     },
   };

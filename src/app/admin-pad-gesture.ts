@@ -16,7 +16,7 @@ export function createPadGesture(timers: AdminTimers, gestureMs: number, open: (
   let gestureTimer: unknown = null;
 
   const cancel = (): void => {
-    if (gestureTimer !== null) timers.clear(gestureTimer);
+    if (gestureTimer !== null) timers.clearTimeout(gestureTimer);
     gestureTimer = null;
   };
 
@@ -27,7 +27,7 @@ export function createPadGesture(timers: AdminTimers, gestureMs: number, open: (
       const both = ADMIN_GESTURE_KEYS.every((k) => held.has(k));
       if (!both) return cancel();
       if (gestureTimer !== null) return;
-      gestureTimer = timers.set(() => {
+      gestureTimer = timers.setTimeout(() => {
         gestureTimer = null;
         // Checked again when the timer fires: both keys must still be held.
         if (ADMIN_GESTURE_KEYS.every((k) => held.has(k))) open();

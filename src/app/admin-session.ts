@@ -72,8 +72,8 @@ export function createAdminSession(deps: AdminSessionDeps, options: AdminSession
   let idleTimer: unknown = null;
 
   const armIdle = (): void => {
-    if (idleTimer !== null) timers.clear(idleTimer);
-    idleTimer = timers.set(
+    if (idleTimer !== null) timers.clearTimeout(idleTimer);
+    idleTimer = timers.setTimeout(
       () => {
         idleTimer = null;
         if (phase === null) return;
@@ -102,7 +102,7 @@ export function createAdminSession(deps: AdminSessionDeps, options: AdminSession
   function exit(reason: AdminExitReason): void {
     if (phase === null) return;
     options.onExit();
-    if (idleTimer !== null) timers.clear(idleTimer);
+    if (idleTimer !== null) timers.clearTimeout(idleTimer);
     idleTimer = null;
     log({ level: 'info', msg: `admin screens closed (${reason})${sessionId ? '' : ' before the PIN'}` });
     phase = null;
@@ -213,7 +213,7 @@ export function createAdminSession(deps: AdminSessionDeps, options: AdminSession
     activity,
     guarded,
     stop() {
-      if (idleTimer !== null) timers.clear(idleTimer);
+      if (idleTimer !== null) timers.clearTimeout(idleTimer);
       idleTimer = null;
     },
   };

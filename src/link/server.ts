@@ -115,31 +115,22 @@ export function startLinkServer(options: LinkServerOptions): Promise<LinkServer>
     }
 
     if (call.auth !== null) {
-      const blocked = throttle.check(remote, now());
-      if (blocked.blocked) {
-        return fail(
+      // 429 for a minute after more than 20 failures (window-link.md), even with the right token.
+      const throttled = (retryAfterSec: number) =>
+        fail(
           req,
           res,
           remote,
           LINK_ERRORS.throttled,
           call.name,
           {},
-          { 'retry-after': String(blocked.retryAfterSec) },
+          { 'retry-after': String(retryAfterSec) },
         );
-      }
+      const blocked = throttle.check(remote, now());
+      if (blocked.blocked) return throttled(blocked.retryAfterSec);
       if (!tokens.matches(call.auth, req.headers.authorization)) {
         const verdict = throttle.recordFailure(remote, now());
-        if (verdict.blocked) {
-          return fail(
-            req,
-            res,
-            remote,
-            LINK_ERRORS.throttled,
-            call.name,
-            {},
-            { 'retry-after': String(verdict.retryAfterSec) },
-          );
-        }
+        if (verdict.blocked) return throttled(verdict.retryAfterSec);
         return fail(
           req,
           res,

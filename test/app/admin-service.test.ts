@@ -31,12 +31,12 @@ function manualClock(start = 1_700_000_000_000) {
   let next = 1;
   const pending = new Map<number, { at: number; fn: () => void }>();
   const timers: AdminTimers = {
-    set(fn, ms) {
+    setTimeout(fn, ms) {
       const id = next++;
       pending.set(id, { at: now + ms, fn });
       return id;
     },
-    clear(handle) {
+    clearTimeout(handle) {
       pending.delete(handle as number);
     },
   };
