@@ -6,7 +6,9 @@
 import type {
   ActionResult,
   AdminDiagnosticsResult,
+  AdminEditConfigResult,
   AdminExportResult,
+  AdminFirstRunResult,
   AdminStorageCheckResult,
   KioskApi,
   KioskApiMethod,
@@ -117,6 +119,8 @@ class SocketClient implements KioskClient {
       adminBuzzerTest: () => action('adminBuzzerTest'),
       adminStorageCheck: () => action<AdminStorageCheckResult>('adminStorageCheck'),
       adminExportLogs: (path) => action<AdminExportResult>('adminExportLogs', path),
+      adminEditConfig: (patch) => action<AdminEditConfigResult>('adminEditConfig', patch),
+      adminFirstRun: (form) => action<AdminFirstRunResult>('adminFirstRun', form),
     };
     this.connect();
   }

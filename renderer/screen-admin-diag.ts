@@ -7,8 +7,8 @@
  * with the view (the core pushes a view for every KEY_EVENT while it is on). Server strings go in through
  * textContent only. A section is rebuilt only when its data changed, so buttons keep focus between refreshes.
  *
- * This file composes the cards (screen-admin-keys, -devices, -sync, -storage, -export, -info.ts; shared
- * pieces in admin-card.ts) and owns the header, the refresh loop, the idle countdown and the keep-alive.
+ * This file composes the cards (screen-admin-keys, -devices, -sync, -storage, -export, -info,
+ * -settings, -firstrun.ts; shared pieces in admin-card.ts and screen-admin-form.ts) and owns the header, the refresh loop, the idle countdown and the keep-alive.
  */
 import type { AdminDiagnostics, KioskView } from '../src/shared/kiosk-api.js';
 import { refusedText, type DiagCard, type DiagCardContext } from './admin-card.js';
@@ -18,8 +18,10 @@ import { t } from './i18n.js';
 import type { MountedScreen, ScreenContext } from './screen.js';
 import { createDevicesCard, createReaderCard } from './screen-admin-devices.js';
 import { createExportCard } from './screen-admin-export.js';
+import { createFirstRunCard } from './screen-admin-firstrun.js';
 import { createCodesCard, createVersionsCard } from './screen-admin-info.js';
 import { createKeysCard } from './screen-admin-keys.js';
+import { createSettingsCard } from './screen-admin-settings.js';
 import { createStorageCard } from './screen-admin-storage.js';
 import { createSyncCard } from './screen-admin-sync.js';
 
@@ -58,6 +60,10 @@ export function mountAdminDiagnostics(view: KioskView, ctx: ScreenContext): Moun
   const exporter = createExportCard(cardContext);
   const versions = createVersionsCard();
   const codes = createCodesCard();
+  // 首次设置 only on an unprovisioned demo device; 设置 explains it there. Chosen once per mount, so the
+  // issued tokens stay on screen until the admin screens close.
+  const firstRun = view.demo && !view.admin?.settings ? createFirstRunCard(cardContext) : null;
+  const settings = createSettingsCard(view, cardContext);
   /** The cards drawn from the diagnostics answer, in the order they are rendered. */
   const diagCards: DiagCard[] = [devices, reader, sync, storage, versions, exporter, codes];
 
@@ -85,6 +91,8 @@ export function mountAdminDiagnostics(view: KioskView, ctx: ScreenContext): Moun
   };
 
   const grid = el('div', { className: 'admin-grid' }, [
+    firstRun,
+    settings,
     devices.root,
     keys.root,
     reader.root,

@@ -30,6 +30,8 @@ export function adminApi(
       adminBuzzerTest: refuse,
       adminStorageCheck: refuse,
       adminExportLogs: refuse,
+      adminEditConfig: refuse,
+      adminFirstRun: refuse,
     };
   }
   return {
@@ -50,5 +52,7 @@ export function adminApi(
     adminBuzzerTest: () => service.buzzerTest(),
     adminStorageCheck: async () => service.storageCheck(),
     adminExportLogs: (dir) => service.exportLogs(dir),
+    adminEditConfig: async (patch) => service.editConfig(patch),
+    adminFirstRun: (form) => service.firstRun(form),
   };
 }

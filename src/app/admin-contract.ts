@@ -5,12 +5,17 @@
  */
 import type { AdminPinGuard } from '../config/admin-pin.js';
 import type { AuditTrail } from '../config/audit.js';
+import type { ConfigService } from '../config/provisioning.js';
 import type { PadBuzzer, PadLed } from '../../drivers/pad/pad-types.js';
 import type {
   ActionResult,
   AdminDiagnostics,
+  AdminConfigPatch,
   AdminDiagnosticsResult,
+  AdminEditConfigResult,
   AdminExportResult,
+  AdminFirstRunForm,
+  AdminFirstRunResult,
   AdminRefusal,
   AdminStorageCheckResult,
   AdminView,
@@ -56,6 +61,8 @@ export interface AdminServiceDeps {
   /** Allowed export roots, absolute (e.g. /media, /mnt, <data dir>/exports). */
   exportRoots: readonly string[];
   audit: AuditTrail;
+  /** The config service (设置 and 首次设置 cards); absent: both refuse. */
+  config?: Pick<ConfigService, 'current' | 'applyAdminEdit' | 'provisionFromDemo'>;
   log?: Logger;
   now(): number;
   timers?: AdminTimers;
@@ -96,6 +103,10 @@ export interface AdminService {
   buzzerTest(): Promise<ActionResult>;
   storageCheck(): AdminStorageCheckResult;
   exportLogs(dir: string): Promise<AdminExportResult>;
+  /** 设置: a patch of the on-site settings through `applyAdminEdit` (provisioned devices). */
+  editConfig(patch: AdminConfigPatch): AdminEditConfigResult;
+  /** 首次设置: provisions a demo device through `provisionFromDemo`; the form is never logged. */
+  firstRun(form: AdminFirstRunForm): Promise<AdminFirstRunResult>;
   /** A pad KEY_EVENT (key test, or the 1+5 entry gesture). */
   keyEvent(key: number, down: boolean): void;
   /** A card read while the admin screens are open: masked fields only ever reach this service. */

@@ -24,6 +24,7 @@
  * - admin-session.ts: phase, PIN entry / set-PIN, idle timeout, the guard for every other action;
  * - admin-device-tests.ts: key, LED, buzzer and reader tests; admin-pad-gesture.ts: the 1+5 entry;
  * - admin-actions.ts: diagnostics, sync now, resend, storage check, log export;
+ * - admin-config.ts: the 设置 (settings) and 首次设置 (first-run setup) cards' calls;
  * - admin-export-path.ts: export folder validation; admin-diagnostics.ts: projection and quick_check;
  * - admin-api.ts: the KioskApi admin methods over the service.
  */
@@ -35,6 +36,7 @@ import {
   type AdminServiceDeps,
 } from './admin-contract.js';
 import { createAdminActions } from './admin-actions.js';
+import { createAdminConfig, type AdminConfig } from './admin-config.js';
 import { createAdminDeviceTests, type AdminDeviceTests } from './admin-device-tests.js';
 import { createPadGesture } from './admin-pad-gesture.js';
 import { createAdminSession } from './admin-session.js';
@@ -63,15 +65,21 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
   // close, the tests run through the session's guard. `devices` is assigned right below, long before any
   // exit can happen.
   let devices: AdminDeviceTests | null = null;
+  let config: AdminConfig | null = null;
   const session = createAdminSession(deps, {
     timers,
     idleMs: deps.idleMs ?? ADMIN_IDLE_MS,
     log,
-    onExit: () => devices?.reset(),
+    onExit: () => {
+      devices?.reset();
+      config?.reset();
+    },
   });
   const tests = createAdminDeviceTests(deps, session, timers);
   devices = tests;
   const actions = createAdminActions(deps, session, tests.readerTest, log);
+  const settings = createAdminConfig(deps.config, session, log);
+  config = settings;
   const gesture = createPadGesture(timers, deps.gestureMs ?? ADMIN_GESTURE_MS, () => {
     session.open('pad');
   });
@@ -82,7 +90,9 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
     sessionActive: session.sessionActive,
     view() {
       const base = session.view();
-      return base === null ? null : { ...base, keyTest: tests.keyTestView() };
+      if (base === null) return null;
+      const open = base.phase === 'open';
+      return { ...base, keyTest: tests.keyTestView(), settings: open ? settings.settings() : null };
     },
     open: session.open,
     enter: session.enter,
@@ -97,6 +107,8 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
     buzzerTest: tests.buzzerTest,
     storageCheck: actions.storageCheck,
     exportLogs: actions.exportLogs,
+    editConfig: settings.editConfig,
+    firstRun: settings.firstRun,
     keyEvent(key, down) {
       const phase = session.phase();
       if (phase === 'open' && tests.keyTestOn()) return tests.keyTestEvent(key, down);

@@ -194,6 +194,7 @@ export async function createKioskCore(options: CoreOptions): Promise<RunningCore
       exportLogs: (dir) => exportLogs(dir, new RotatingLogFile({ dir: path.join(paths.dir, 'logs') })),
       exportRoots: ['/media', '/mnt', exportsDir],
       audit,
+      config: configService,
       log,
       now,
     });

@@ -24,6 +24,44 @@ const exportPath = z
   .max(1024)
   .refine((p) => p.startsWith('/') && ![...p].some((ch) => ch < ' ' || ch === '\u007f'));
 
+/**
+ * The 设置 card's patch: only its fields, strict types, no `null` (merge-patch removal). Ranges and formats
+ * are the config schema's business (applyAdminEdit), so they come back as field errors, not E8001.
+ */
+const text = (max: number) => z.string().max(max);
+const num = z.number().finite();
+const configPatch = z.strictObject({
+  windowNo: text(64).optional(),
+  department: z.strictObject({ name: text(200).optional() }).optional(),
+  session: z.strictObject({ timeoutSec: num.optional(), responseIntervalSec: num.optional() }).optional(),
+  openingHours: z
+    .array(z.strictObject({ days: z.array(num).max(7), open: text(5), close: text(5) }))
+    .max(1)
+    .optional(),
+  ui: z
+    .strictObject({
+      defaultLanguage: z.enum(LANGUAGES).optional(),
+      audio: z.strictObject({ enabled: z.boolean().optional(), volume: num.optional() }).optional(),
+      largeType: z.boolean().optional(),
+    })
+    .optional(),
+});
+/** First-run setup: the fields a real device needs; formats again from the config schema (field errors). */
+const firstRunForm = z.strictObject({
+  hall: z.strictObject({ name: text(200), code: text(64), areaCode: text(64) }),
+  department: z.strictObject({ code: text(64), name: text(200) }),
+  windowNo: text(64),
+  deviceId: text(64),
+  province: z.strictObject({
+    baseUrl: text(500),
+    appMark: text(200),
+    appWord: text(500),
+    publicKey: text(200),
+    dataSource: text(16),
+  }),
+  pin: text(64),
+});
+
 export const API_PARAM_SCHEMAS = {
   getView: z.tuple([]),
   rate: z.tuple([sessionId, z.enum(LEVEL_KEYS)]),
@@ -59,6 +97,8 @@ export const API_PARAM_SCHEMAS = {
   adminBuzzerTest: z.tuple([]),
   adminStorageCheck: z.tuple([]),
   adminExportLogs: z.tuple([exportPath]),
+  adminEditConfig: z.tuple([configPatch]),
+  adminFirstRun: z.tuple([firstRunForm]),
 } as const satisfies Record<KioskApiMethod, z.ZodType>;
 
 export type ApiCallOutcome = { ok: true; value: unknown } | { ok: false; code: string; message: string };

@@ -98,7 +98,46 @@ export interface AdminView {
   /** Demo: the PIN set on the device is kept in memory only and is gone after a restart. */
   pinInMemory: boolean;
   keyTest: { on: boolean; keyCount: number; down: number[]; seen: number[] };
+  /** Stored settings for the 设置 card (no secrets) while the session is open on a provisioned device. */
+  settings?: AdminSettings | null;
 }
+
+/** The settings the admin screen's 设置 card edits; an opening period has ISO weekdays 1–7 and HH:MM. */
+export interface AdminSettings {
+  windowNo: string;
+  department: { name: string };
+  session: { timeoutSec: number; responseIntervalSec: number };
+  openingHours: Array<{ days: number[]; open: string; close: string }>;
+  ui: { defaultLanguage: Language; audio: AudioSettings; largeType: boolean };
+}
+
+/** `adminEditConfig`: a JSON merge patch of those settings only (no `null`); `openingHours` replaces all. */
+export interface AdminConfigPatch {
+  windowNo?: string;
+  department?: { name?: string };
+  session?: Partial<AdminSettings['session']>;
+  openingHours?: AdminSettings['openingHours'];
+  ui?: { defaultLanguage?: Language; audio?: Partial<AudioSettings>; largeType?: boolean };
+}
+
+/** First-run setup on a demo device (secrets included, never logged); link/admin tokens are generated. */
+export interface AdminFirstRunForm {
+  hall: { name: string; code: string; areaCode: string };
+  department: { code: string; name: string };
+  windowNo: string;
+  deviceId: string;
+  province: { baseUrl: string; appMark: string; appWord: string; publicKey: string; dataSource: string };
+  pin: string;
+}
+
+/** A refused settings / first-run call; `fields` by config path (`session.timeoutSec`, `pin`). */
+export type AdminConfigRefusal = AdminRefusal & { fields?: Array<{ path: string; message: string }> };
+export type AdminEditConfigResult =
+  { ok: true; restartRequired: boolean; changed: string[] } | AdminConfigRefusal;
+/** `issued`: generated link/admin tokens, answered exactly once (shown once to the technician). */
+export type AdminFirstRunResult =
+  | { ok: true; restartRequired: boolean; issued: { linkToken?: string; adminToken?: string } }
+  | AdminConfigRefusal;
 
 /** A refusal of an admin call: the code names the reason (E1xxx PIN, E8xxx admin session / paths). */
 export type AdminRefusal = { ok: false; code: string; message: string };
@@ -212,6 +251,10 @@ export interface KioskApi {
   adminStorageCheck(): Promise<AdminStorageCheckResult>;
   /** Copies the logs, redacted again, to an absolute folder under /media, /mnt or the data dir's exports/. */
   adminExportLogs(path: string): Promise<AdminExportResult>;
+  /** Provisioned devices: applies the 设置 card's patch (validated by the one config schema). */
+  adminEditConfig(patch: AdminConfigPatch): Promise<AdminEditConfigResult>;
+  /** Demo devices only: first-run setup, provisions the device (restart required); tokens answered once. */
+  adminFirstRun(form: AdminFirstRunForm): Promise<AdminFirstRunResult>;
 }
 
 export type KioskApiMethod = keyof KioskApi;
@@ -238,6 +281,8 @@ export const KIOSK_API_METHODS = [
   'adminBuzzerTest',
   'adminStorageCheck',
   'adminExportLogs',
+  'adminEditConfig',
+  'adminFirstRun',
 ] as const satisfies readonly KioskApiMethod[];
 
 /** Pushed by the main process whenever the view changes. */

@@ -49,6 +49,8 @@ export function createFakeProvider() {
     adminBuzzerTest: vi.fn(refused),
     adminStorageCheck: vi.fn(refused),
     adminExportLogs: vi.fn(refused),
+    adminEditConfig: vi.fn(refused),
+    adminFirstRun: vi.fn(refused),
   };
   const provider: KioskApiProvider = {
     api,

@@ -41,6 +41,8 @@ const METHODS = [
   'adminBuzzerTest',
   'adminStorageCheck',
   'adminExportLogs',
+  'adminEditConfig',
+  'adminFirstRun',
 ] as const satisfies readonly KioskApiMethod[];
 type AllListed = [Exclude<KioskApiMethod, (typeof METHODS)[number]>] extends [never] ? true : never;
 const allListed: AllListed = true;

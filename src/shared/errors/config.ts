@@ -42,4 +42,14 @@ export const CONFIG_ERRORS = defineCodes({
     name: 'config.pin-already-set',
     help: 'The admin screen sets a PIN only while none is set; a provisioned PIN changes by provisioning file.',
   },
+  notProvisioned: {
+    code: 'E1009',
+    name: 'config.not-provisioned',
+    help: 'A demo (unprovisioned) device has no configuration to edit; provision it through first-run setup on the admin screen or a signed provisioning file.',
+  },
+  alreadyProvisioned: {
+    code: 'E1010',
+    name: 'config.already-provisioned',
+    help: 'First-run setup is only for demo devices; a provisioned device changes by the admin screen settings or a signed provisioning file.',
+  },
 });

@@ -1,0 +1,115 @@
+/**
+ * Form pieces of the admin screen's 设置 and 首次设置 cards: a labelled field with its error slot, keyed by
+ * the configuration path the validator names (`session.timeoutSec`), so a refusal's field errors land next
+ * to the fields. Text goes in through textContent only; no inline style (strict CSP).
+ */
+import { el, setText } from './dom.js';
+import { t, type I18nKey } from './i18n.js';
+
+export interface FormField {
+  /** Configuration path, as the validator reports it. */
+  readonly path: string;
+  readonly root: HTMLElement;
+  readonly input: HTMLInputElement | HTMLSelectElement;
+  readonly error: HTMLElement;
+}
+
+const idFor = (form: string, path: string): string => `admin-${form}-${path.replace(/[^A-Za-z0-9]/g, '-')}`;
+
+function wrap(form: string, path: string, labelKey: I18nKey, input: FormField['input']): FormField {
+  const id = idFor(form, path);
+  input.id = id;
+  input.setAttribute('data-testid', `${form}-${path}`);
+  const error = el('p', { className: 'admin-line admin-bad', attrs: { 'data-field-error': path } });
+  error.hidden = true;
+  const label = el('label', { className: 'admin-label', text: t(labelKey), attrs: { for: id } });
+  const root = el('div', { className: 'admin-field', attrs: { 'data-field': path } }, [label, input, error]);
+  return { path, root, input, error };
+}
+
+export function inputField(
+  form: string,
+  path: string,
+  labelKey: I18nKey,
+  type: 'text' | 'number' | 'time' | 'password' | 'url',
+  value = '',
+  attrs: Record<string, string> = {},
+): FormField & { input: HTMLInputElement } {
+  const input = el('input', {
+    className: 'admin-input',
+    attrs: { type, spellcheck: 'false', autocomplete: 'off', ...attrs },
+  });
+  input.value = value;
+  return wrap(form, path, labelKey, input) as FormField & { input: HTMLInputElement };
+}
+
+export function checkboxField(
+  form: string,
+  path: string,
+  labelKey: I18nKey,
+  checked: boolean,
+): FormField & { input: HTMLInputElement } {
+  const input = el('input', { className: 'admin-check', attrs: { type: 'checkbox' } });
+  input.checked = checked;
+  return wrap(form, path, labelKey, input) as FormField & { input: HTMLInputElement };
+}
+
+export function selectField(
+  form: string,
+  path: string,
+  labelKey: I18nKey,
+  options: ReadonlyArray<{ value: string; text: string }>,
+  value: string,
+): FormField & { input: HTMLSelectElement } {
+  const input = el(
+    'select',
+    { className: 'admin-input' },
+    options.map((o) => el('option', { text: o.text, attrs: { value: o.value } })),
+  );
+  input.value = value;
+  return wrap(form, path, labelKey, input) as FormField & { input: HTMLSelectElement };
+}
+
+/** A number from a field, or null (and the field says so) when it is not one. */
+export function numberOf(field: FormField): number | null {
+  const text = field.input.value.trim();
+  const value = text === '' ? NaN : Number(text);
+  if (Number.isFinite(value)) return value;
+  showError(field, t('admin.form.number'));
+  return null;
+}
+
+export function showError(field: FormField, message: string): void {
+  field.error.hidden = false;
+  setText(field.error, t('admin.form.invalid', { message }));
+  field.root.classList.add('admin-field-bad');
+  field.input.setAttribute('aria-invalid', 'true');
+}
+
+export function clearErrors(fields: readonly FormField[]): void {
+  for (const field of fields) {
+    field.error.hidden = true;
+    setText(field.error, '');
+    field.root.classList.remove('admin-field-bad');
+    field.input.removeAttribute('aria-invalid');
+  }
+}
+
+/**
+ * Puts each validator error next to the field whose path is the longest prefix of the error's path
+ * (`openingHours.0.days.2` → the days field). Returns the errors no field took (shown on the card).
+ */
+export function showFieldErrors(
+  fields: readonly FormField[],
+  errors: ReadonlyArray<{ path: string; message: string }>,
+): Array<{ path: string; message: string }> {
+  const left: Array<{ path: string; message: string }> = [];
+  for (const error of errors) {
+    const owner = fields
+      .filter((f) => error.path === f.path || error.path.startsWith(`${f.path}.`))
+      .sort((a, b) => b.path.length - a.path.length)[0];
+    if (owner) showError(owner, error.message);
+    else left.push(error);
+  }
+  return left;
+}
