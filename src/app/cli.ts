@@ -10,6 +10,7 @@ import path from 'node:path';
 import { startBrowserHost } from '../host/browser/server.js';
 import { CONFIG_ERRORS, isKioskError, KioskError } from '../shared/errors/index.js';
 import { parseCliArgs } from './cli-args.js';
+import { writeFileAtomic } from '../config/atomic-file.js';
 import { createKioskCore } from './core-factory.js';
 import { createFileLogger, RotatingLogFile } from '../ops/log-file.js';
 import { defaultDataDir } from './paths.js';
@@ -58,7 +59,8 @@ async function main(): Promise<void> {
       linkToken: running.config.link.linkToken,
       adminToken: running.config.link.adminToken,
     };
-    fs.writeFileSync(running.paths.demoInfo, JSON.stringify(info, null, 2) + '\n', { mode: 0o600 });
+    // Atomically (temp file + rename): tests and scripts poll for this file and must never read half of it.
+    writeFileAtomic(running.paths.demoInfo, JSON.stringify(info, null, 2) + '\n', 0o600);
     // Demo tokens are printed once so a newcomer can call the window link (window-link.md "Demo and tests").
     process.stdout.write(
       `演示模式 demo mode\n  UI:          ${ui.url}\n  window link: ${linkUrl}\n  link token:  ${info.linkToken}\n  admin token: ${info.adminToken}\n  (also in ${running.paths.demoInfo})\n`,

@@ -61,7 +61,8 @@ export async function startKiosk(dataDir: string, extraArgs: string[] = []): Pro
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const deadline = Date.now() + 30_000;
-  while (!fs.existsSync(demoFile) || !output.includes('demo mode')) {
+  // The banner is printed after demo.json is written (the log line "…(demo mode)" comes before it).
+  while (!fs.existsSync(demoFile) || !output.includes('演示模式 demo mode')) {
     if (child.exitCode !== null) throw new Error(`kiosk exited with ${child.exitCode}: ${output}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
