@@ -49,6 +49,12 @@ beforeAll(async () => {
     provider: running.core.provider,
     staticDir: path.join(ROOT, 'dist', 'renderer'),
   });
+  // The catalogue download at start writes catalogue_cache in the background: let it land first, so
+  // the row counts compared below move only if a fuzzed call stored something.
+  await until('the first catalogue download', () => {
+    const status = running.sync.diagnostics().catalogue as { lastFetchAt: number | null; lastError: unknown };
+    return status.lastFetchAt !== null || status.lastError !== null;
+  });
   // A realistic state to disturb: a clerk, an open session with a real-name citizen.
   running.core.staffSignIn({ staffId: '0815', name: '王小明', title: null, photo: null });
   sessionId = running.core.serviceCompleted({
