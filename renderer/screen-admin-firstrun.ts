@@ -14,7 +14,7 @@ import type { AdminFirstRunForm } from '../src/shared/kiosk-api.js';
 import { line, section, type DiagCardContext } from './admin-card.js';
 import { el, setText } from './dom.js';
 import { t, type I18nKey } from './i18n.js';
-import { clearErrors, inputField, showError, showFieldErrors, type FormField } from './screen-admin-form.js';
+import { clearErrors, inputField, showError, refusalLine, type FormField } from './screen-admin-form.js';
 
 const FORM = 'firstrun';
 
@@ -119,13 +119,7 @@ export function createFirstRunCard(card: DiagCardContext): HTMLElement {
       .then(
         (result) => {
           if (result.ok) return done(result.issued, result.restartRequired);
-          const left = showFieldErrors(all, result.fields ?? []);
-          const general = left.map((e) => `${e.path} ${e.message}`.trim()).join('; ');
-          say(
-            result.fields
-              ? [t('admin.form.fix'), general].filter(Boolean).join(' · ')
-              : card.refusedText(result.code),
-          );
+          say(refusalLine(all, result, (code) => card.refusedText(code)));
         },
         () => say(t('app.reconnecting')),
       )

@@ -113,3 +113,18 @@ export function showFieldErrors(
   }
   return left;
 }
+
+/**
+ * The line shown when a submit is refused: field errors go beside their fields, what has no field is listed
+ * after "please fix"; a refusal without fields (no session, not provisioned, …) shows its coded text.
+ */
+export function refusalLine(
+  fields: readonly FormField[],
+  result: { code: string; fields?: ReadonlyArray<{ path: string; message: string }> },
+  refusedText: (code: string) => string,
+): string {
+  if (!result.fields) return refusedText(result.code);
+  const left = showFieldErrors(fields, result.fields);
+  const general = left.map((e) => `${e.path} ${e.message}`.trim()).join('; ');
+  return [t('admin.form.fix'), general].filter(Boolean).join(' · ');
+}

@@ -21,7 +21,7 @@ import {
   inputField,
   numberOf,
   selectField,
-  showFieldErrors,
+  refusalLine,
   type FormField,
 } from './screen-admin-form.js';
 
@@ -188,13 +188,7 @@ export function createSettingsCard(view: KioskView, card: DiagCardContext): HTML
             shown = next;
             return say(t(result.restartRequired ? 'admin.settings.savedRestart' : 'admin.settings.saved'));
           }
-          const left = showFieldErrors(fields, result.fields ?? []);
-          const general = left.map((e) => `${e.path} ${e.message}`.trim()).join('; ');
-          say(
-            result.fields
-              ? [t('admin.form.fix'), general].filter(Boolean).join(' · ')
-              : card.refusedText(result.code),
-          );
+          say(refusalLine(fields, result, (code) => card.refusedText(code)));
         },
         () => say(t('app.reconnecting')),
       )
