@@ -242,6 +242,8 @@ describe('fuzzing the KioskApi and the window link', () => {
       'x'.repeat(300),
     ),
   );
+  /** Request bodies are bytes: text bodies are sent as UTF-8, exactly as a window system would send them. */
+  const utf8 = (text: string) => Buffer.from(text, 'utf8');
   const linkBody = fc.oneof(
     fc
       .record(
@@ -266,10 +268,10 @@ describe('fuzzing the KioskApi and the window link', () => {
         },
         { requiredKeys: [] },
       )
-      .map((v) => JSON.stringify(v)),
-    fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
-    fc.string({ maxLength: 200 }),
-    fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b).toString('latin1')),
+      .map((v) => utf8(JSON.stringify(v))),
+    fc.jsonValue({ maxDepth: 3 }).map((v) => utf8(JSON.stringify(v))),
+    fc.string({ maxLength: 200 }).map(utf8),
+    fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
   );
 
   it('random and malformed bodies to every window-link call get a 4xx JSON error and change no row and no view', async () => {
@@ -281,10 +283,12 @@ describe('fuzzing the KioskApi and the window link', () => {
     };
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...LINK_CALLS), linkBody, async (call, body) => {
+        // Judged as the server reads it: the bytes decoded as UTF-8 (invalid sequences can only make it worse).
+        const text = body.toString('utf8');
         let value: unknown;
         let json = true;
         try {
-          value = body.trim() === '' ? {} : JSON.parse(body);
+          value = text.trim() === '' ? {} : JSON.parse(text);
         } catch {
           json = false;
         }
@@ -292,7 +296,7 @@ describe('fuzzing the KioskApi and the window link', () => {
         const before = snapshot();
         const answer = await linkRequest(info, 'POST', call.path, {
           token: call.token === 'link' ? info.linkToken : info.adminToken,
-          body: Buffer.from(body, 'latin1'),
+          body,
         });
         expect([400, 404, 413]).toContain(answer.status);
         expect(answer.json).toMatchObject({ error: expect.any(String) });
