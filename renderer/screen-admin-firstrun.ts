@@ -12,9 +12,9 @@
  */
 import type { AdminFirstRunForm } from '../src/shared/kiosk-api.js';
 import { line, section, type DiagCardContext } from './admin-card.js';
-import { el, setText } from './dom.js';
+import { el } from './dom.js';
 import { t, type I18nKey } from './i18n.js';
-import { clearErrors, inputField, showError, refusalLine, type FormField } from './screen-admin-form.js';
+import { formSubmit, inputField, showError, type FormField } from './screen-admin-form.js';
 
 const FORM = 'firstrun';
 
@@ -49,20 +49,6 @@ export function createFirstRunCard(card: DiagCardContext): HTMLElement {
     inputmode: 'numeric',
   });
   const all: FormField[] = [...fields, confirm];
-  const submit = el('button', {
-    className: 'admin-action',
-    text: t('admin.firstRun.submit'),
-    attrs: { type: 'button', 'data-testid': `${FORM}-submit` },
-  });
-  const out = el('p', {
-    className: 'admin-line',
-    attrs: { role: 'status', 'data-testid': `${FORM}-result` },
-  });
-  out.hidden = true;
-  const say = (text: string): void => {
-    out.hidden = false;
-    setText(out, text);
-  };
 
   const form = (): AdminFirstRunForm => ({
     hall: { name: value('hall.name'), code: value('hall.code'), areaCode: value('hall.areaCode') },
@@ -105,34 +91,27 @@ export function createFirstRunCard(card: DiagCardContext): HTMLElement {
     );
   };
 
-  submit.addEventListener('click', () => {
-    clearErrors(all);
-    out.hidden = true;
-    if (value('pin') !== confirm.input.value.trim()) {
-      showError(confirm, t('admin.firstRun.pinMismatch'));
-      return say(t('admin.form.fix'));
-    }
-    submit.disabled = true;
-    say(t('admin.form.saving'));
-    void ctx.api
-      .adminFirstRun(form())
-      .then(
-        (result) => {
-          if (result.ok) return done(result.issued, result.restartRequired);
-          say(refusalLine(all, result, (code) => card.refusedText(code)));
-        },
-        () => say(t('app.reconnecting')),
-      )
-      .finally(() => {
-        submit.disabled = false;
-      });
+  const submit = formSubmit({
+    form: FORM,
+    labelKey: 'admin.firstRun.submit',
+    testId: `${FORM}-submit`,
+    fields: all,
+    send: () => {
+      if (value('pin') !== confirm.input.value.trim()) {
+        showError(confirm, t('admin.firstRun.pinMismatch'));
+        return null;
+      }
+      return ctx.api.adminFirstRun(form());
+    },
+    onOk: (result) => done(result.issued, result.restartRequired),
+    refusedText: (code) => card.refusedText(code),
   });
 
   s.body.append(
     line(t('admin.firstRun.intro'), 'admin-line admin-muted'),
     ...all.map((f) => f.root),
-    el('div', { className: 'admin-buttons' }, [submit]),
-    out,
+    el('div', { className: 'admin-buttons' }, [submit.button]),
+    submit.out,
   );
   return s.root;
 }

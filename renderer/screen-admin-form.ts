@@ -3,6 +3,7 @@
  * the configuration path the validator names (`session.timeoutSec`), so a refusal's field errors land next
  * to the fields. Text goes in through textContent only; no inline style (strict CSP).
  */
+import type { AdminConfigRefusal } from '../src/shared/kiosk-api.js';
 import { el, setText } from './dom.js';
 import { t, type I18nKey } from './i18n.js';
 
@@ -127,4 +128,62 @@ export function refusalLine(
   const left = showFieldErrors(fields, result.fields);
   const general = left.map((e) => `${e.path} ${e.message}`.trim()).join('; ');
   return [t('admin.form.fix'), general].filter(Boolean).join(' · ');
+}
+
+export interface FormSubmit {
+  readonly button: HTMLButtonElement;
+  /** The status line under the button (hidden until something is said). */
+  readonly out: HTMLElement;
+  say(text: string): void;
+}
+
+/**
+ * A form's submit button and status line, and the one submit flow both admin forms follow: clear the old
+ * errors, run the local checks (`send` answers null when they fail and has marked the fields), disable the
+ * button while the call is out, then show the success, the validator's refusal beside the fields, or the lost
+ * connection.
+ */
+export function formSubmit<Ok extends { ok: true }>(options: {
+  form: string;
+  labelKey: I18nKey;
+  testId: string;
+  fields: readonly FormField[];
+  send: () => Promise<Ok | AdminConfigRefusal> | null;
+  onOk: (result: Ok) => void;
+  refusedText: (code: string) => string;
+}): FormSubmit {
+  const button = el('button', {
+    className: 'admin-action',
+    text: t(options.labelKey),
+    attrs: { type: 'button', 'data-testid': options.testId },
+  });
+  const out = el('p', {
+    className: 'admin-line',
+    attrs: { role: 'status', 'data-testid': `${options.form}-result` },
+  });
+  out.hidden = true;
+  const say = (text: string): void => {
+    out.hidden = false;
+    setText(out, text);
+  };
+  button.addEventListener('click', () => {
+    clearErrors(options.fields);
+    out.hidden = true;
+    const call = options.send();
+    if (call === null) return say(t('admin.form.fix'));
+    button.disabled = true;
+    say(t('admin.form.saving'));
+    void call
+      .then(
+        (result) => {
+          if (result.ok) options.onOk(result as Ok);
+          else say(refusalLine(options.fields, result, options.refusedText));
+        },
+        () => say(t('app.reconnecting')),
+      )
+      .finally(() => {
+        button.disabled = false;
+      });
+  });
+  return { button, out, say };
 }

@@ -13,15 +13,14 @@ import {
   type KioskView,
 } from '../src/shared/kiosk-api.js';
 import { line, section, type DiagCardContext } from './admin-card.js';
-import { el, setText } from './dom.js';
+import { el } from './dom.js';
 import { t, type I18nKey } from './i18n.js';
 import {
   checkboxField,
-  clearErrors,
+  formSubmit,
   inputField,
   numberOf,
   selectField,
-  refusalLine,
   type FormField,
 } from './screen-admin-form.js';
 
@@ -135,20 +134,6 @@ export function createSettingsCard(view: KioskView, card: DiagCardContext): HTML
     volume,
     largeType,
   ];
-  const save = el('button', {
-    className: 'admin-action',
-    text: t('admin.settings.save'),
-    attrs: { type: 'button', 'data-testid': `${FORM}-save` },
-  });
-  const out = el('p', {
-    className: 'admin-line',
-    attrs: { role: 'status', 'data-testid': `${FORM}-result` },
-  });
-  out.hidden = true;
-  const say = (text: string): void => {
-    out.hidden = false;
-    setText(out, text);
-  };
 
   /** The form as settings, or null when a number field holds no number (the field says so). */
   const read = (): AdminSettings | null => {
@@ -172,29 +157,24 @@ export function createSettingsCard(view: KioskView, card: DiagCardContext): HTML
     };
   };
 
-  save.addEventListener('click', () => {
-    clearErrors(fields);
-    out.hidden = true;
-    const next = read();
-    if (next === null) return say(t('admin.form.fix'));
-    const patch = (diff(shown, next) ?? {}) as AdminConfigPatch;
-    save.disabled = true;
-    say(t('admin.form.saving'));
-    void ctx.api
-      .adminEditConfig(patch)
-      .then(
-        (result) => {
-          if (result.ok) {
-            shown = next;
-            return say(t(result.restartRequired ? 'admin.settings.savedRestart' : 'admin.settings.saved'));
-          }
-          say(refusalLine(fields, result, (code) => card.refusedText(code)));
-        },
-        () => say(t('app.reconnecting')),
-      )
-      .finally(() => {
-        save.disabled = false;
-      });
+  /** The settings being saved, shown once the call succeeds (the next save diffs against them). */
+  let pending = shown;
+  const save = formSubmit({
+    form: FORM,
+    labelKey: 'admin.settings.save',
+    testId: `${FORM}-save`,
+    fields,
+    send: () => {
+      const next = read();
+      if (next === null) return null;
+      pending = next;
+      return ctx.api.adminEditConfig((diff(shown, next) ?? {}) as AdminConfigPatch);
+    },
+    onOk: (result) => {
+      shown = pending;
+      save.say(t(result.restartRequired ? 'admin.settings.savedRestart' : 'admin.settings.saved'));
+    },
+    refusedText: (code) => card.refusedText(code),
   });
 
   s.body.append(
@@ -208,8 +188,8 @@ export function createSettingsCard(view: KioskView, card: DiagCardContext): HTML
     open.root,
     close.root,
     ...fields.slice(7).map((f) => f.root),
-    el('div', { className: 'admin-buttons' }, [save]),
-    out,
+    el('div', { className: 'admin-buttons' }, [save.button]),
+    save.out,
   );
   return s.root;
 }
