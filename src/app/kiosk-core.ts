@@ -13,7 +13,7 @@ import { HOST_ERRORS, KioskError, LINK_ERRORS } from '../shared/errors/index.js'
 import { DEFAULT_KEY_LEVELS, type LevelKey } from '../shared/levels.js';
 import type { CitizenIdentity, KioskStore } from '../store/index.js';
 import type { CatalogueSource } from './catalogue-source.js';
-import { findStaffByCard, type AuditTrail } from '../config/index.js';
+import { createAuditTrail, findStaffByCard, type AuditTrail } from '../config/index.js';
 import { DAY_MS, parseShanghaiDate } from '../sync/time.js';
 import { SessionController, type RatingToCommit } from './session-controller.js';
 import { citizenApi } from './citizen-api.js';
@@ -74,6 +74,8 @@ export class KioskCore implements LinkBackend {
   readonly provision: LinkBackend['provision'];
   /** Closed by opening hours (config.openingHours), as opposed to closed by the window system. */
   private readonly hours: OpeningHoursGate;
+  /** Sign-ins and sign-outs go to the audit trail (the factory's, or one on this store). */
+  private readonly audit: AuditTrail;
   /** CSP violations the page reported (E8013), shown on diagnostics. */
   private cspViolations = 0;
 
@@ -106,6 +108,7 @@ export class KioskCore implements LinkBackend {
       this.window.status,
     );
     this.provision = deps.provision;
+    this.audit = deps.audit ?? createAuditTrail(deps.store, deps.now);
     deps.admin?.bind({
       canOpen: () => this.controller.current.current === null,
       onChange: () => this.publish(),
@@ -188,24 +191,16 @@ export class KioskCore implements LinkBackend {
 
   // ── LinkBackend (window-link.md) ────────────────────────────────────────────────────────────────
   staffSignIn(input: { staffId: string; name: string; title: string | null; photo: string | null }): void {
-    this.window.clerk = { staffId: input.staffId, name: input.name, title: input.title, photo: input.photo };
-    this.deps.store.audit({
-      at: this.deps.now(),
-      actor: `staff:${input.staffId}`,
-      action: 'staff.signin',
-      detail: { via: 'link' },
-    });
-    this.publish();
+    this.signIn(input, 'link');
   }
 
   staffSignOut(): void {
     const staffId = this.window.clerk?.staffId ?? null;
     this.window.clerk = null;
-    this.deps.store.audit({
-      at: this.deps.now(),
-      actor: staffId ? `staff:${staffId}` : 'link',
-      action: 'staff.signout',
-      detail: {},
+    this.audit.record(staffId ? `staff:${staffId}` : 'link', {
+      type: 'staff.sign-out',
+      staffId,
+      via: 'link',
     });
     this.publish();
   }
@@ -350,17 +345,19 @@ export class KioskCore implements LinkBackend {
     if (this.effectiveStatus() !== 'open' || this.thanks.shownUntil !== null) return;
     const staff = findStaffByCard(config.staff, config.admin.staffCardKey, certKey);
     if (!staff) return;
-    this.window.clerk = {
-      staffId: staff.staffId,
-      name: staff.name,
-      title: staff.title ?? null,
-      photo: staff.photo ?? null,
-    };
-    this.deps.audit?.record(`staff:${staff.staffId}`, {
-      type: 'staff.sign-in',
-      staffId: staff.staffId,
-      via: 'card',
-    });
+    this.signIn(
+      { staffId: staff.staffId, name: staff.name, title: staff.title ?? null, photo: staff.photo ?? null },
+      'card',
+    );
+  }
+
+  /** The clerk card on the idle screen, however the clerk signed in; every sign-in is audited. */
+  private signIn(
+    clerk: { staffId: string; name: string; title: string | null; photo: string | null },
+    via: 'link' | 'card',
+  ): void {
+    this.window.clerk = clerk;
+    this.audit.record(`staff:${clerk.staffId}`, { type: 'staff.sign-in', staffId: clerk.staffId, via });
     this.publish();
   }
 

@@ -2,6 +2,7 @@
  * The kiosk core in-process with the real store, catalogue and sync wiring (demo mode, no devices): the
  * glue between window link, session engine, KioskApi and the SQLite file.
  */
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createKioskCore, type RunningCore } from '../../src/app/core-factory.js';
@@ -150,6 +151,23 @@ describe('kiosk core', () => {
       expect(diagnostics).not.toContain(secret);
     }
     expect(() => running.core.ratingsSummary('2026-02-30')).toThrow(RangeError);
+  });
+
+  it("a clerk sign-in and sign-out over the window link are audited with the audit trail's event names", () => {
+    running.core.staffSignIn({ staffId: '0815', name: '王小明', title: null, photo: null });
+    running.core.staffSignOut();
+    const db = new Database(running.paths.database, { readonly: true });
+    try {
+      const rows = db
+        .prepare(`SELECT actor, action FROM audit WHERE action LIKE 'staff.%' ORDER BY id`)
+        .all();
+      expect(rows).toEqual([
+        { actor: 'staff:0815', action: 'staff.sign-in' },
+        { actor: 'staff:0815', action: 'staff.sign-out' },
+      ]);
+    } finally {
+      db.close();
+    }
   });
 
   it('every view change is published to subscribers with a rising version', async () => {
