@@ -119,10 +119,11 @@ export async function createKioskCore(options: CoreOptions): Promise<RunningCore
     const piiKey = loadOrCreateKeyFile(paths.piiKey);
     const store = openStore({ path: paths.database, piiKey });
     cleanups.push(() => store.close());
-    // Checkpoints run here, between ratings, never inside a commit (see openStore).
-    const checkpointTimer = setInterval(() => store.checkpoint(), 5_000);
-    checkpointTimer.unref();
-    cleanups.push(() => clearInterval(checkpointTimer));
+    // Idle maintenance (time index, high-water mark, WAL checkpoint) runs here, between ratings, never
+    // inside a commit (see openStore).
+    const maintenanceTimer = setInterval(() => store.maintain(), 5_000);
+    maintenanceTimer.unref();
+    cleanups.push(() => clearInterval(maintenanceTimer));
     const chain = store.chainStatus();
     if (!chain.ok)
       log({

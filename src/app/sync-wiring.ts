@@ -87,7 +87,9 @@ export function startSyncServices(options: SyncWiringOptions): SyncServices {
     sessionId: string | null,
     padEvent?: RatingToCommit['padEvent'],
   ) => {
-    const draft = buildRecordDraft(rating, config);
+    // The identity (when there is one) is the service's own, already sealed in its row: the store copies
+    // the ciphertext instead of encrypting it again on the press path.
+    const { certKey: _certKey, userName: _userName, ...draft } = buildRecordDraft(rating, config);
     store.commitRating({
       serviceId,
       level: rating.level,

@@ -20,8 +20,15 @@ export function sm3HexPureJs(data: string | Uint8Array): string {
 }
 
 /** SM3 digest as 64 lower-case hex characters. A string is hashed as its UTF-8 bytes. */
-export const sm3Hex: (data: string | Uint8Array) => string = NATIVE
-  ? (data) => crypto.createHash('sm3').update(data).digest('hex')
-  : sm3HexPureJs;
+// crypto.hash (Node ≥ 20.12) is the one-shot form: no Hash object per call (the chain hash is on the press path).
+const oneShot = (
+  crypto as { hash?: (algorithm: string, data: string | Uint8Array, encoding: 'hex') => string }
+).hash;
+
+export const sm3Hex: (data: string | Uint8Array) => string = !NATIVE
+  ? sm3HexPureJs
+  : oneShot
+    ? (data) => oneShot('sm3', data, 'hex')
+    : (data) => crypto.createHash('sm3').update(data).digest('hex');
 
 export const SM3_IMPLEMENTATION = NATIVE ? 'openssl' : 'sm-crypto-v2';

@@ -2,8 +2,9 @@
  * The high-water seq kept beside the database in `<db>.hw` (domain-rules §6: rolling the file back to an
  * older copy must be detected, and a copy of the database carries its own meta table with it).
  * Fixed-width text rewritten in place at offset 0 (no truncate, no rename), so a crash leaves either the
- * old or the new value; not fsynced per commit (only at close), so after a power cut it may lag, which
- * can only miss a rollback of the last few records, never report a false one.
+ * old or the new value. Raised by the store's idle maintenance (every few seconds) and at close, not per
+ * commit, and fsynced only at close: after a crash or power cut it may lag the last few seconds of ratings,
+ * which can only miss a rollback to a copy that recent, never report a false one.
  */
 import { closeSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 

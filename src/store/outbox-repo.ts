@@ -1,6 +1,7 @@
 /**
- * The outbox side of OutboxPort (src/sync/outbox-port.ts) and the PII erase after delivery (domain-rules §5).
- * Rows are never deleted; delivered is final; dead letters are kept and can be resent.
+ * The outbox side of OutboxPort (src/sync/outbox-port.ts) on the queue tables of migration 0005, and the PII
+ * erase after delivery (domain-rules §5). A job leaves `outbox_pending` only as a delivery (final) or a dead
+ * letter (kept, resendable); both are enforced by triggers.
  */
 import type { DeadLetter, DefaultCandidate, OutboxItem, OutboxStats } from '../sync/outbox-port.js';
 import type { StoreContext } from './context.js';
@@ -9,6 +10,8 @@ import type { RatingsRepo } from './ratings-repo.js';
 /** A citizen digest is kept one day past the erase cut-off: the id-burst rule (domain-rules §7) counts per day. */
 const DIGEST_KEEP_MS = 86_400_000;
 const MESSAGE_MAX = 500;
+/** Deliveries the erase walks per statement round (bounded memory whatever the backlog). */
+const ERASE_CHUNK = 500;
 
 export function createOutboxRepo(ctx: StoreContext, ratings: RatingsRepo) {
   const { db } = ctx;
@@ -25,55 +28,69 @@ export function createOutboxRepo(ctx: StoreContext, ratings: RatingsRepo) {
       pii_enc: string | null;
     }
   >(
-    `SELECT o.seq, o.bad, o.attempts, o.created_at, r.rating_id, r.record_json, r.hash, r.pii_enc
-     FROM outbox o JOIN ratings r ON r.seq = o.seq
-     WHERE o.state = 'pending' ORDER BY o.bad DESC, o.seq LIMIT ?`,
+    `SELECT p.seq, p.bad, coalesce(a.attempts, 0) AS attempts, r.created_at, r.rating_id, r.record_json, r.hash,
+       r.pii_enc
+     FROM outbox_pending p JOIN ratings r ON r.seq = p.seq LEFT JOIN outbox_attempts a ON a.seq = p.seq
+     ORDER BY p.bad DESC, p.seq LIMIT ?`,
   );
-  const delivered = db.prepare(
-    `UPDATE outbox SET state = 'delivered', delivered_at = ? WHERE seq = ? AND state <> 'delivered'`,
+  const insertDelivery = db.prepare(
+    'INSERT OR IGNORE INTO deliveries (seq, delivered_at, status) VALUES (?, ?, ?)',
+  );
+  // The queue's key is (bad, seq); `bad IN (0, 1)` lets SQLite seek both halves by seq.
+  const dequeue = db.prepare('DELETE FROM outbox_pending WHERE bad IN (0, 1) AND seq = ?');
+  const isPending = db.prepare<[number], { n: number }>(
+    'SELECT count(*) AS n FROM outbox_pending WHERE bad IN (0, 1) AND seq = ?',
   );
   const dead = db.prepare(
-    `UPDATE outbox SET state = 'dead', dead_code = ?, dead_message = ?, dead_at = ? WHERE seq = ? AND state = 'pending'`,
+    `INSERT INTO outbox_dead (seq, code, message, at, resent_at) VALUES (?, ?, ?, ?, NULL)
+     ON CONFLICT (seq) DO UPDATE SET code = excluded.code, message = excluded.message, at = excluded.at,
+       resent_at = NULL`,
   );
   const attempt = db.prepare(
-    `UPDATE outbox SET attempts = attempts + 1, last_code = ?, last_attempt_at = ? WHERE seq = ? AND state = 'pending'`,
+    `INSERT INTO outbox_attempts (seq, attempts, last_code, last_at) VALUES (?, 1, ?, ?)
+     ON CONFLICT (seq) DO UPDATE SET attempts = attempts + 1, last_code = excluded.last_code,
+       last_at = excluded.last_at`,
   );
-  const resend = db.prepare(
-    `UPDATE outbox SET state = 'pending', resent_at = ? WHERE seq = ? AND state = 'dead'`,
+  const markResent = db.prepare(
+    `UPDATE outbox_dead SET resent_at = ? WHERE seq = ? AND resent_at IS NULL
+       AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.seq = outbox_dead.seq)`,
   );
-  // Two statements, not one: count(*) scans the covering pending index, while min(created_at) alone is a
-  // seek on outbox_pending_age (migration 0004); together SQLite would read every pending row.
-  const depth = db.prepare<[], { depth: number }>(
-    `SELECT count(*) AS depth FROM outbox WHERE state = 'pending'`,
+  const requeue = db.prepare(
+    'INSERT OR IGNORE INTO outbox_pending (bad, seq) SELECT bad, seq FROM ratings WHERE seq = ?',
   );
+  const depthStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbox_pending');
+  const deliveredStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM deliveries');
+  // The oldest unsent record is the lowest pending seq (seq is commit order): one seek per half of the key.
   const oldestPending = db.prepare<[], { oldest: number | null }>(
-    `SELECT min(created_at) AS oldest FROM outbox WHERE state = 'pending'`,
-  );
-  const deliveredCount = db.prepare<[], { n: number }>(
-    `SELECT count(*) AS n FROM outbox WHERE state = 'delivered'`,
+    `SELECT r.created_at AS oldest FROM ratings r WHERE r.seq = (SELECT min(m) FROM (
+       SELECT min(seq) AS m FROM outbox_pending WHERE bad = 1
+       UNION ALL SELECT min(seq) FROM outbox_pending WHERE bad = 0))`,
   );
   const deadRows = db.prepare<
     [],
-    { seq: number; rating_id: string; dead_code: string; dead_message: string; dead_at: number }
+    { seq: number; rating_id: string; code: string; message: string; at: number }
   >(
-    `SELECT o.seq, r.rating_id, o.dead_code, o.dead_message, o.dead_at
-     FROM outbox o JOIN ratings r ON r.seq = o.seq WHERE o.state = 'dead' ORDER BY o.seq`,
+    `SELECT d.seq, r.rating_id, d.code, d.message, d.at
+     FROM outbox_dead d JOIN ratings r ON r.seq = d.seq
+     WHERE d.resent_at IS NULL AND NOT EXISTS (SELECT 1 FROM deliveries x WHERE x.seq = d.seq)
+     ORDER BY d.seq`,
   );
-  // Correlated EXISTS over the partial indexes of migration 0003: each statement visits only rows that still
-  // hold PII, so its cost does not grow with the delivered history.
-  const erasePii = db.prepare(
-    `UPDATE ratings SET pii_enc = NULL WHERE pii_enc IS NOT NULL
-       AND EXISTS (SELECT 1 FROM outbox o WHERE o.seq = ratings.seq AND o.state = 'delivered' AND o.delivered_at <= ?)`,
+  const eraseMark = db.prepare<[string], { value: number }>('SELECT value FROM marks WHERE name = ?');
+  const setEraseMark = db.prepare('UPDATE marks SET value = ? WHERE name = ?');
+  const deliveriesAfter = db.prepare<[number, number], { id: number; seq: number; delivered_at: number }>(
+    'SELECT id, seq, delivered_at FROM deliveries WHERE id > ? ORDER BY id LIMIT ?',
   );
-  const eraseServiceCitizen = db.prepare(
-    `UPDATE services SET citizen_enc = NULL WHERE citizen_enc IS NOT NULL AND (
-       EXISTS (SELECT 1 FROM ratings r JOIN outbox o ON o.seq = r.seq
-               WHERE r.service_id = services.id AND o.state = 'delivered' AND o.delivered_at <= ?)
-       OR (outcome = 'abandoned' AND closed_at <= ? AND NOT EXISTS (SELECT 1 FROM ratings r WHERE r.service_id = services.id)))`,
+  const erasePii = db.prepare('UPDATE ratings SET pii_enc = NULL WHERE seq = ? AND pii_enc IS NOT NULL');
+  const eraseRatedCitizen = db.prepare(
+    `UPDATE services SET citizen_enc = NULL
+     WHERE id = (SELECT service_id FROM ratings WHERE seq = ?) AND citizen_enc IS NOT NULL`,
+  );
+  const eraseAbandonedCitizen = db.prepare(
+    `UPDATE services SET citizen_enc = NULL WHERE citizen_enc IS NOT NULL AND outcome = 'abandoned'
+       AND closed_at <= ? AND rating_seq IS NULL`,
   );
   const eraseRatingDigest = db.prepare(
-    `UPDATE ratings SET citizen_digest = NULL WHERE citizen_digest IS NOT NULL AND created_at < ?
-       AND EXISTS (SELECT 1 FROM outbox o WHERE o.seq = ratings.seq AND o.state = 'delivered' AND o.delivered_at <= ?)`,
+    'UPDATE ratings SET citizen_digest = NULL WHERE seq = ? AND citizen_digest IS NOT NULL',
   );
   const eraseServiceDigest = db.prepare(
     `UPDATE services SET citizen_digest = NULL WHERE citizen_digest IS NOT NULL AND citizen_enc IS NULL AND completed_at < ?`,
@@ -84,17 +101,67 @@ export function createOutboxRepo(ctx: StoreContext, ratings: RatingsRepo) {
        s.staff_name AS staffName
      FROM services s
      WHERE s.outcome IN ('unrated', 'superseded') AND s.completed_at < ?
-       AND NOT EXISTS (SELECT 1 FROM ratings r WHERE r.service_id = s.id)
+       AND s.rating_seq IS NULL
      ORDER BY s.completed_at, s.id LIMIT ?`,
   );
 
+  // Depth and delivered count are kept in memory from one count at open: count(*) walks the whole queue
+  // (milliseconds at a 100 k backlog) and stats() is read by the heartbeat, diagnostics and the drain.
+  // Every write to the queue goes through this repository, on this one connection.
+  let depth = depthStmt.get()!.n;
+  let deliveredCount = deliveredStmt.get()!.n;
+
+  /**
+   * Walks deliveries after the named mark, in delivery order, while they were delivered at or before
+   * `cutoff`, applying `erase` to each; stops at the first later one (delivery order is time order, so a
+   * clock stepped back can only delay an erase, never bring one forward). Returns the erase's count.
+   */
+  function walkDeliveries(mark: string, cutoff: number, erase: (seq: number) => number): number {
+    let from = eraseMark.get(mark)?.value ?? 0;
+    let erased = 0;
+    for (;;) {
+      const rows = deliveriesAfter.all(from, ERASE_CHUNK);
+      let done = rows.length < ERASE_CHUNK;
+      for (const row of rows) {
+        if (row.delivered_at > cutoff) {
+          done = true;
+          break;
+        }
+        erased += erase(row.seq);
+        from = row.id;
+      }
+      if (done) break;
+    }
+    setEraseMark.run(from, mark);
+    return erased;
+  }
+
   const markDeliveredTx = db.transaction(
-    (results: ReadonlyArray<{ seq: number; status: 'accepted' | 'duplicate' }>, at: number): void => {
-      for (const result of results) delivered.run(at, result.seq);
+    (
+      results: ReadonlyArray<{ seq: number; status: 'accepted' | 'duplicate' }>,
+      at: number,
+    ): { left: number; added: number } => {
+      let left = 0;
+      let added = 0;
+      for (const result of results) {
+        added += insertDelivery.run(result.seq, at, result.status).changes;
+        left += dequeue.run(result.seq).changes;
+      }
+      return { left, added };
     },
   );
+  const markDeadTx = db.transaction((seq: number, code: string, message: string, at: number): number => {
+    if (isPending.get(seq)!.n === 0) return 0;
+    dead.run(seq, code, message.slice(0, MESSAGE_MAX), at);
+    return dequeue.run(seq).changes;
+  });
+  const resendTx = db.transaction((seq: number, at: number): boolean => {
+    if (markResent.run(at, seq).changes === 0) return false;
+    depth += requeue.run(seq).changes;
+    return true;
+  });
   const recordAttemptTx = db.transaction((seqs: readonly number[], at: number, code: string): void => {
-    for (const seq of seqs) attempt.run(code, at, seq);
+    for (const seq of seqs) if (isPending.get(seq)!.n > 0) attempt.run(seq, code, at);
   });
   const withoutFsync = (write: () => void): void => {
     db.pragma('synchronous = NORMAL');
@@ -123,35 +190,50 @@ export function createOutboxRepo(ctx: StoreContext, ratings: RatingsRepo) {
     markDelivered: (
       results: ReadonlyArray<{ seq: number; status: 'accepted' | 'duplicate' }>,
       at: number,
-    ): void => withoutFsync(() => markDeliveredTx(results, at)),
+    ): void =>
+      withoutFsync(() => {
+        // The counters change only once the transaction has committed.
+        const { left, added } = markDeliveredTx(results, at);
+        depth -= left;
+        deliveredCount += added;
+      }),
     markDead(seq: number, code: string, message: string, at: number): void {
-      dead.run(code, message.slice(0, MESSAGE_MAX), at, seq);
+      depth -= markDeadTx(seq, code, message, at);
     },
     // Attempt counters are diagnostics only: the same reasoning as the delivery marks.
     recordAttempt: (seqs: readonly number[], at: number, code: string): void =>
       withoutFsync(() => recordAttemptTx(seqs, at, code)),
-    resend(seq: number, at: number): boolean {
-      return resend.run(at, seq).changes > 0;
+    resend: (seq: number, at: number): boolean => resendTx(seq, at),
+    /** A rating was committed with its queue entry (ratings-repo, same transaction). */
+    noteEnqueued(): void {
+      depth += 1;
     },
     stats(): OutboxStats {
-      const d = { depth: depth.get()!.depth, oldest: oldestPending.get()!.oldest };
       const deadLetters: DeadLetter[] = deadRows.all().map((row) => ({
         seq: row.seq,
         ratingId: row.rating_id,
-        code: row.dead_code,
-        message: row.dead_message,
-        at: row.dead_at,
+        code: row.code,
+        message: row.message,
+        at: row.at,
       }));
-      return { depth: d.depth, oldestUnsentAt: d.oldest, deadLetters, delivered: deliveredCount.get()!.n };
+      const oldestUnsentAt = depth === 0 ? null : (oldestPending.get()?.oldest ?? null);
+      return { depth, oldestUnsentAt, deadLetters, delivered: deliveredCount };
     },
     /**
      * Erases pii_enc of ratings delivered at or before the cut-off, the encrypted identity of their services
      * (and of abandoned services, whose identity is never sent), and digests older than a day.
      */
     erasePii: db.transaction((deliveredBefore: number): number => {
-      const erased = erasePii.run(deliveredBefore).changes;
-      eraseServiceCitizen.run(deliveredBefore, deliveredBefore);
-      eraseRatingDigest.run(deliveredBefore - DIGEST_KEEP_MS, deliveredBefore);
+      const erased = walkDeliveries('erase.pii', deliveredBefore, (seq) => {
+        eraseRatedCitizen.run(seq);
+        return erasePii.run(seq).changes;
+      });
+      eraseAbandonedCitizen.run(deliveredBefore);
+      walkDeliveries(
+        'erase.digest',
+        deliveredBefore - DIGEST_KEEP_MS,
+        (seq) => eraseRatingDigest.run(seq).changes,
+      );
       eraseServiceDigest.run(deliveredBefore - DIGEST_KEEP_MS);
       return erased;
     }) as (deliveredBefore: number) => number,

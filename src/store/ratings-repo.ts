@@ -27,16 +27,15 @@ export function createRatingsRepo(ctx: StoreContext) {
   const insertPad = db.prepare(
     'INSERT OR IGNORE INTO pad_events (pad_serial, event_counter, at) VALUES (?, ?, ?)',
   );
+  // The identity is the one sealed in the service row when the service or the ID card arrived (insertService /
+  // setServiceCitizen): copied as ciphertext, so the press path does no PII crypto. A service's row is also
+  // claimed by the trigger ratings_one_per_service (migration 0005), which closes it as rated.
   const insertRating = db.prepare(
     `INSERT INTO ratings (seq, rating_id, service_id, level, bad, is_default, record_json, prev_hash, hash,
-       pii_enc, citizen_digest, created_at, source, session_id)
-     VALUES (@seq, @ratingId, @serviceId, @level, @bad, @isDefault, @recordJson, @prevHash, @hash,
-       @piiEnc, @citizenDigest, @at, @source, @sessionId)`,
+       pii_enc, created_at, source, session_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT citizen_enc FROM services WHERE id = ?), ?, ?, ?)`,
   );
-  const insertOutbox = db.prepare('INSERT INTO outbox (seq, bad, created_at) VALUES (?, ?, ?)');
-  const closeRated = db.prepare(
-    `UPDATE services SET outcome = 'rated', closed_at = ? WHERE id = ? AND outcome IS NULL`,
-  );
+  const enqueue = db.prepare('INSERT INTO outbox_pending (bad, seq) VALUES (?, ?)');
   const getStmt = db.prepare<
     [number],
     { record_json: string; hash: string; pii_enc: string | null; level: LevelKey; created_at: number }
@@ -70,8 +69,7 @@ export function createRatingsRepo(ctx: StoreContext) {
     }
     // Re-read the last link inside the write lock: one index seek, and never trusts a stale cache.
     const last = lastLinkStmt.get() ?? { seq: 0, hash: GENESIS_PREV_HASH };
-    const { certKey, userName, ...rest } = draft;
-    const record: ChainRecord = { ...rest, seq: last.seq + 1, prevHash: last.hash };
+    const record: ChainRecord = { ...draft, seq: last.seq + 1, prevHash: last.hash };
     let recordJson: string;
     try {
       recordJson = canonicalRecord(record);
@@ -84,30 +82,27 @@ export function createRatingsRepo(ctx: StoreContext) {
       );
     }
     const hash = sm3Hex(last.hash + recordJson);
-    const pii: Pii = {};
-    if (certKey !== undefined) pii.certKey = certKey;
-    if (userName !== undefined) pii.userName = userName;
     const bad = isBadLevel(level) ? 1 : 0;
     try {
-      insertRating.run({
-        seq: record.seq,
-        ratingId: draft.ratingId,
-        serviceId: input.serviceId,
+      // Positional parameters: binding a named object costs more, and this is the press path.
+      insertRating.run(
+        record.seq,
+        draft.ratingId,
+        input.serviceId,
         level,
         bad,
-        isDefault: draft.isDefault === '1' ? 1 : 0,
+        draft.isDefault === '1' ? 1 : 0,
         recordJson,
-        prevHash: last.hash,
+        last.hash,
         hash,
-        piiEnc: Object.keys(pii).length > 0 ? cipher.encrypt(JSON.stringify(pii)) : null,
-        citizenDigest: certKey !== undefined ? ctx.digest(certKey) : null,
+        input.serviceId,
         at,
-        source: input.source,
-        sessionId: input.sessionId,
-      });
+        input.source,
+        input.sessionId,
+      );
     } catch (error) {
-      if (sqliteCode(error) === 'SQLITE_CONSTRAINT_UNIQUE') {
-        // 一次一评 (domain-rules §2): service_id is UNIQUE; rating_id is the idempotency key.
+      // 一次一评 (domain-rules §2): the trigger ratings_one_per_service refuses a second rating for a service.
+      if (sqliteCode(error) === 'SQLITE_CONSTRAINT_TRIGGER' && /^E2203\b/.test((error as Error).message)) {
         throw new KioskError(
           STORE_ERRORS.duplicateRating,
           undefined,
@@ -117,13 +112,18 @@ export function createRatingsRepo(ctx: StoreContext) {
       }
       rethrowServiceRef(error, input.serviceId);
     }
-    insertOutbox.run(record.seq, bad, at);
-    if (input.serviceId !== null) closeRated.run(at, input.serviceId);
+    enqueue.run(bad, record.seq);
     return { seq: record.seq, hash, ratingId: draft.ratingId };
   });
 
+  /** Only certKey and userName: a blob copied from a service row also holds userProp and userPageType. */
   function decryptPii(blob: string | null): Pii {
-    return blob ? (JSON.parse(cipher.decrypt(blob)) as Pii) : {};
+    if (!blob) return {};
+    const { certKey, userName } = JSON.parse(cipher.decrypt(blob)) as Pii;
+    const pii: Pii = {};
+    if (certKey !== undefined) pii.certKey = certKey;
+    if (userName !== undefined) pii.userName = userName;
+    return pii;
   }
 
   /** Rebuilds the full record: canonical fields + hash + PII (when not erased yet). */
@@ -134,6 +134,12 @@ export function createRatingsRepo(ctx: StoreContext) {
   return {
     commitRating(input: CommitRatingInput): CommitResult {
       checkDraft(input.level, input.draft);
+      if (input.draft.certKey !== undefined || input.draft.userName !== undefined) {
+        // domain-rules §5: the identity is sealed once, in the service row; a draft never carries it.
+        throw new KioskError(STORE_ERRORS.invalidRecord, undefined, {
+          reason: 'a rating takes its identity from its service (insertService / setServiceCitizen)',
+        });
+      }
       const result = commitTx.immediate(input);
       cached = { seq: result.seq, hash: result.hash };
       return result;

@@ -75,7 +75,7 @@ export function createServicesRepo(ctx: StoreContext) {
   );
   const close = db.prepare('UPDATE services SET outcome = ?, closed_at = ? WHERE id = ? AND outcome IS NULL');
   const stateByTicket = db.prepare<[string], { outcome: ServiceOutcome | null; rated: number }>(
-    `SELECT s.outcome, EXISTS (SELECT 1 FROM ratings r WHERE r.service_id = s.id) AS rated
+    `SELECT s.outcome, s.rating_seq IS NOT NULL AS rated
      FROM services s WHERE s.ticket_no = ? ORDER BY s.id DESC LIMIT 1`,
   );
 

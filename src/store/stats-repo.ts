@@ -12,11 +12,22 @@ import type { RatingsSummary, StoreCounts } from './types.js';
 export const BAD_LEVELS_SQL = `('dissatisfied','very_dissatisfied')`;
 const SATISFIED_LEVELS_SQL = `('very_satisfied','satisfied','basic')`;
 
+interface Period {
+  from: number;
+  to: number;
+}
+
 export function createStatsRepo(ctx: StoreContext) {
   const { db } = ctx;
-  const byLevel = db.prepare<[number, number], { level: LevelKey; n: number; defaults: number }>(
-    `SELECT level, count(*) AS n, sum(is_default) AS defaults FROM ratings
-     WHERE created_at >= ? AND created_at < ? GROUP BY level`,
+  // Ratings by time: ratings_by_time (filled by catchUpTimeIndex, off the press path) up to the mark, and
+  // the few ratings after the mark read directly, so every figure is exact however far behind the index is.
+  const IN_PERIOD = `(SELECT r.level, r.is_default FROM ratings_by_time t JOIN ratings r ON r.seq = t.seq
+       WHERE t.created_at >= @from AND t.created_at < @to
+     UNION ALL
+     SELECT level, is_default FROM ratings
+       WHERE seq > (SELECT value FROM marks WHERE name = 'index.time') AND created_at >= @from AND created_at < @to)`;
+  const byLevel = db.prepare<[Period], { level: LevelKey; n: number; defaults: number }>(
+    `SELECT level, count(*) AS n, sum(is_default) AS defaults FROM ${IN_PERIOD} GROUP BY level`,
   );
   const suppressed = db.prepare<[number, number], { n: number }>(
     'SELECT count(*) AS n FROM suppressed_presses WHERE at >= ? AND at < ?',
@@ -24,25 +35,41 @@ export function createStatsRepo(ctx: StoreContext) {
   const abandoned = db.prepare<[number, number], { n: number }>(
     `SELECT count(*) AS n FROM abandoned WHERE at >= ? AND at < ? AND level IN ${BAD_LEVELS_SQL}`,
   );
-  const window = db.prepare<[number], { total: number; good: number | null }>(
-    `SELECT count(*) AS total, sum(level IN ${SATISFIED_LEVELS_SQL}) AS good FROM ratings
-     WHERE created_at >= ? AND is_default = 0`,
+  const window = db.prepare<[Period], { total: number; good: number | null }>(
+    `SELECT count(*) AS total, sum(level IN ${SATISFIED_LEVELS_SQL}) AS good FROM ${IN_PERIOD}
+     WHERE is_default = 0`,
   );
+  // The id-burst rule (domain-rules §7) by the keyed digest sealed in the rated services.
   const idCount = db.prepare<[string, number, number], { n: number }>(
-    `SELECT count(*) AS n FROM ratings WHERE citizen_digest = ? AND created_at >= ? AND created_at < ? AND is_default = 0`,
+    `SELECT count(*) AS n FROM services s JOIN ratings r ON r.seq = s.rating_seq
+     WHERE s.citizen_digest = ? AND r.created_at >= ? AND r.created_at < ? AND r.is_default = 0`,
   );
   const counts = db.prepare<[], StoreCounts>(
     `SELECT (SELECT count(*) FROM ratings) AS ratings, (SELECT count(*) FROM outbox) AS outbox,
        (SELECT count(*) FROM suppressed_presses) AS suppressed, (SELECT count(*) FROM abandoned) AS abandoned,
        (SELECT count(*) FROM services) AS services`,
   );
+  const timeMark = db.prepare<[], { value: number }>(`SELECT value FROM marks WHERE name = 'index.time'`);
+  const indexAfter = db.prepare(
+    `INSERT INTO ratings_by_time (created_at, seq) SELECT created_at, seq FROM ratings WHERE seq > ? AND seq <= ?`,
+  );
+  const lastSeq = db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM ratings');
+  const setTimeMark = db.prepare(`UPDATE marks SET value = ? WHERE name = 'index.time'`);
+  const catchUp = db.transaction((): number => {
+    const from = timeMark.get()!.value;
+    const to = lastSeq.get()!.seq ?? 0;
+    if (to <= from) return 0;
+    indexAfter.run(from, to);
+    setTimeMark.run(to);
+    return to - from;
+  });
 
   return {
     ratingsSummary(dayStart: number, dayEnd: number): RatingsSummary {
       const levelCounts = Object.fromEntries(LEVEL_KEYS.map((k) => [k, 0])) as Record<LevelKey, number>;
       let total = 0;
       let defaults = 0;
-      for (const row of byLevel.all(dayStart, dayEnd)) {
+      for (const row of byLevel.all({ from: dayStart, to: dayEnd })) {
         levelCounts[row.level] = row.n;
         total += row.n;
         defaults += row.defaults;
@@ -63,7 +90,7 @@ export function createStatsRepo(ctx: StoreContext) {
      * same numerator as satisfactionRate.
      */
     windowSatisfaction(since: number): { total: number; good: number } {
-      const row = window.get(since)!;
+      const row = window.get({ from: since, to: Number.MAX_SAFE_INTEGER })!;
       return { total: row.total, good: row.good ?? 0 };
     },
     /** Citizen ratings by one ID card in [dayStart, dayEnd) (domain-rules §7 id-burst), by keyed digest. */
@@ -73,5 +100,7 @@ export function createStatsRepo(ctx: StoreContext) {
     counts(): StoreCounts {
       return counts.get()!;
     },
+    /** Adds the ratings committed since the last call to ratings_by_time (idle maintenance); returns how many. */
+    catchUpTimeIndex: (): number => catchUp.immediate(),
   };
 }

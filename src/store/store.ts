@@ -38,7 +38,7 @@ export function openStore(options: StoreOptions): KioskStore {
     db.pragma('foreign_keys = ON');
     // No automatic checkpoint inside a commit: a rating writes ~8 pages, so SQLite's default (every 1000
     // pages) would land a checkpoint fsync on the press → stored path every ~125 ratings. The app runs
-    // `checkpoint()` from an idle timer instead (src/app/core-factory.ts), which bounds the WAL.
+    // `maintain()` from an idle timer instead (src/app/core-factory.ts), which bounds the WAL.
     db.pragma('wal_autocheckpoint = 0');
     // Overwrite freed content (erased PII ciphertexts) instead of leaving it in free pages.
     db.pragma('secure_delete = ON');
@@ -90,19 +90,26 @@ function assemble(db: Database.Database, path: string, now: () => number, ctx: S
     close() {
       if (closed) return;
       closed = true;
+      highWater.raise(ratings.lastLink().seq);
       highWater.close();
       db.pragma('wal_checkpoint(TRUNCATE)');
       db.close();
     },
-    checkpoint() {
-      if (!closed) db.pragma('wal_checkpoint(PASSIVE)');
+    maintain() {
+      if (closed) return;
+      stats.catchUpTimeIndex();
+      // The high-water mark follows here, not at every commit (a write syscall on the press path): it may lag
+      // the last few seconds of ratings, which can only miss a rollback to a copy that recent, never report
+      // a false one (high-water.ts).
+      highWater.raise(ratings.lastLink().seq);
+      db.pragma('wal_checkpoint(PASSIVE)');
     },
     chainStatus: () => ({ ...openStatus }),
     verifyChain: (at) => ratings.verify(at),
     ...services,
     commitRating(input) {
       const result = ratings.commitRating(input);
-      highWater.raise(result.seq);
+      outbox.noteEnqueued();
       return result;
     },
     getRating: ratings.getRating,

@@ -62,7 +62,10 @@ export interface PadEventRef {
 export interface CommitRatingInput {
   serviceId: number | null;
   level: LevelKey;
-  /** PII (certKey, userName) may be present: it is encrypted into pii_enc, never into record_json. */
+  /**
+   * Without certKey/userName (E2205 otherwise): the rating's identity is the one sealed in its service row
+   * (`insertService` / `setServiceCitizen`), whose ciphertext the store copies into the rating.
+   */
   draft: RecordDraft;
   source: string;
   sessionId: string | null;
@@ -131,8 +134,11 @@ export type TicketState = 'awaiting' | 'rated' | 'unrated' | 'abandoned';
 export interface KioskStore extends OutboxPort, DefaultRatingPort, CataloguePort {
   readonly path: string;
   close(): void;
-  /** Copies the WAL into the database file (PASSIVE: never waits for readers). Called off the hot path. */
-  checkpoint(): void;
+  /**
+   * Idle maintenance, off the press path (the app calls it every few seconds): brings the day reports' time
+   * index up to date, then copies the WAL into the database file (PASSIVE: never waits for readers).
+   */
+  maintain(): void;
   chainStatus(): ChainStatus;
   verifyChain(now: number): ChainStatus;
   findService(key: ServiceKey): ServiceRow | undefined;

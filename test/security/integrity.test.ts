@@ -163,7 +163,7 @@ describe('integrity of the rating history', () => {
     for (let i = 0; i < 3; i += 1) await r.rate();
     await r.sec.kiosk.stop();
     tamper(r.sec.dataDir, (db) => {
-      db.prepare('DELETE FROM outbox WHERE seq = 2').run();
+      db.prepare('DELETE FROM outbox_pending WHERE seq = 2').run();
       db.prepare('DELETE FROM ratings WHERE seq = 2').run();
     });
     await r.sec.restart();
@@ -195,7 +195,7 @@ describe('integrity of the rating history', () => {
         `INSERT INTO ratings (seq, rating_id, service_id, level, bad, is_default, record_json, prev_hash, hash, created_at, source)
          VALUES (3, ?, NULL, 'very_dissatisfied', 1, 0, ?, ?, ?, ?, 'touch')`,
       ).run(forged.ratingId, JSON.stringify(forged), last.hash, 'f'.repeat(64), Date.now());
-      db.prepare(`INSERT INTO outbox (seq, bad, created_at) VALUES (3, 1, ?)`).run(Date.now());
+      db.prepare(`INSERT INTO outbox_pending (bad, seq) VALUES (1, 3)`).run();
     });
     const forgedRow = row(r.sec.dataDir, 3);
     await r.sec.restart();

@@ -82,18 +82,26 @@ export function newService(extra: Partial<NewService> = {}): NewService {
   };
 }
 
-/** Commits one rating for a fresh service; returns the commit result and the service id. */
+/**
+ * Commits one rating for a fresh service; returns the commit result and the service id. A certKey/userName in
+ * `extra` becomes the service's citizen (the store takes a rating's identity from its service).
+ */
 export function rateNewService(
   store: KioskStore,
   level: LevelKey,
   at = 1_700_000_001_000,
   extra: Partial<RecordDraft> = {},
 ) {
-  const service = store.insertService(newService());
+  const { certKey, userName, ...rest } = extra;
+  const citizen =
+    certKey === undefined && userName === undefined
+      ? null
+      : { certKey: certKey ?? '', userName: userName ?? '', userProp: '1' as const, userPageType: '111' };
+  const service = store.insertService(newService({ citizen }));
   const result = store.commitRating({
     serviceId: service.id,
     level,
-    draft: draft(level, extra),
+    draft: draft(level, rest),
     source: 'pad',
     sessionId: service.sessionId,
     at,

@@ -7,6 +7,7 @@ import { migration0001 } from '../../src/store/migrations/0001-initial.js';
 import { migration0002 } from '../../src/store/migrations/0002-report-indexes.js';
 import { migration0003 } from '../../src/store/migrations/0003-pii-erase-indexes.js';
 import { migration0004 } from '../../src/store/migrations/0004-outbox-age-index.js';
+import { migration0005 } from '../../src/store/migrations/0005-lean-commit.js';
 import { LATEST_VERSION, MIGRATIONS } from '../../src/store/migrations/index.js';
 import { openStore } from '../../src/store/store.js';
 import { fingerprint, open, PII_KEY, rateNewService, tempDir, type TempDir } from './helpers.js';
@@ -102,6 +103,67 @@ describe('migrations', () => {
       .map((r) => r.detail)
       .join(' | ');
     expect(plan).toContain('outbox_pending_age');
+    db.close();
+  });
+
+  it('0005 moves every outbox row of a version-4 database into the queue tables with its state, counts and codes', () => {
+    const db = new Database(t.dbPath);
+    const upTo4 = [migration0001, migration0002, migration0003, migration0004];
+    migrate(db, upTo4);
+    const rating = db.prepare(
+      `INSERT INTO ratings (seq, rating_id, level, bad, is_default, record_json, prev_hash, hash, pii_enc,
+         citizen_digest, created_at, source) VALUES (?, ?, ?, ?, 0, '{}', 'p', 'h', ?, ?, ?, 'pad')`,
+    );
+    const outbox = db.prepare(
+      `INSERT INTO outbox (seq, bad, state, created_at, attempts, last_code, delivered_at, dead_code, dead_message, dead_at)
+       VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?)`,
+    );
+    // seq 1 delivered, PII already erased; 2 delivered, PII still there; 3 dead after 2 attempts; 4 and 5 pending.
+    rating.run(1, 'r1', 'satisfied', 0, null, null, 10);
+    rating.run(2, 'r2', 'satisfied', 0, 'v1.x', 'd2', 20);
+    rating.run(3, 'r3', 'very_dissatisfied', 1, null, null, 30);
+    rating.run(4, 'r4', 'satisfied', 0, null, null, 40);
+    rating.run(5, 'r5', 'dissatisfied', 1, null, null, 50);
+    outbox.run(1, 0, 'delivered', 1, null, 100, null, null, null);
+    outbox.run(2, 0, 'delivered', 0, null, 200, null, null, null);
+    outbox.run(3, 1, 'dead', 2, 'REJECTED', null, 'REJECTED', 'bad field', 300);
+    outbox.run(4, 0, 'pending', 3, 'HTTP_503', null, null, null, null);
+    outbox.run(5, 1, 'pending', 0, null, null, null, null, null);
+
+    expect(migrate(db, [...upTo4, migration0005])).toEqual([5]);
+    const all = (sql: string) => db.prepare(sql).all();
+    expect(all('SELECT bad, seq FROM outbox_pending ORDER BY bad DESC, seq')).toEqual([
+      { bad: 1, seq: 5 },
+      { bad: 0, seq: 4 },
+    ]);
+    expect(all('SELECT id, seq, delivered_at, status FROM deliveries ORDER BY id')).toEqual([
+      { id: 1, seq: 1, delivered_at: 100, status: 'accepted' },
+      { id: 2, seq: 2, delivered_at: 200, status: 'accepted' },
+    ]);
+    expect(all('SELECT seq, code, message, at, resent_at FROM outbox_dead')).toEqual([
+      { seq: 3, code: 'REJECTED', message: 'bad field', at: 300, resent_at: null },
+    ]);
+    expect(all('SELECT seq, attempts, last_code FROM outbox_attempts ORDER BY seq')).toEqual([
+      { seq: 1, attempts: 1, last_code: null },
+      { seq: 3, attempts: 2, last_code: 'REJECTED' },
+      { seq: 4, attempts: 3, last_code: 'HTTP_503' },
+    ]);
+    // The erase resumes at the first delivery whose rating still holds PII (seq 2 is delivery 2).
+    expect(all('SELECT name, value FROM marks ORDER BY name')).toEqual([
+      { name: 'erase.digest', value: 1 },
+      { name: 'erase.pii', value: 1 },
+      { name: 'index.time', value: 5 },
+    ]);
+    expect(all('SELECT seq FROM ratings_by_time ORDER BY created_at')).toHaveLength(5);
+    expect(all('SELECT seq, state FROM outbox ORDER BY seq')).toEqual([
+      { seq: 1, state: 'delivered' },
+      { seq: 2, state: 'delivered' },
+      { seq: 3, state: 'dead' },
+      { seq: 4, state: 'pending' },
+      { seq: 5, state: 'pending' },
+    ]);
+    expect(objectNames(db)).not.toEqual(expect.arrayContaining(['ratings_pii']));
+    expect(objectNames(db)).not.toContain('outbox_pending_age');
     db.close();
   });
 

@@ -95,7 +95,7 @@ describe('outbox', () => {
     store.commitRating({
       serviceId: s1.id,
       level: 'basic',
-      draft: draft('basic', pii),
+      draft: draft('basic'),
       source: 'pad',
       sessionId: null,
       at: 1,
@@ -103,7 +103,7 @@ describe('outbox', () => {
     store.commitRating({
       serviceId: s2.id,
       level: 'basic',
-      draft: draft('basic', pii),
+      draft: draft('basic'),
       source: 'pad',
       sessionId: null,
       at: 2,
@@ -120,6 +120,92 @@ describe('outbox', () => {
     expect(store.getRating(3)!.record.certKey).toBe(ID_NUMBER); // delivered after the cut-off
     expect(store.erasePii(200)).toBe(0);
     expect(store.verifyChain(400)).toMatchObject({ ok: true, lastSeq: 3 });
+  });
+
+  it('a rating carries the identity sealed in its service, copied as ciphertext, and the erase empties both', () => {
+    const citizen = { certKey: ID_NUMBER, userName: NAME, userProp: '2' as const, userPageType: '414' };
+    const s = store.insertService(newService({ citizen }));
+    store.commitRating({
+      serviceId: s.id,
+      level: 'satisfied',
+      draft: draft('satisfied'),
+      source: 'pad',
+      sessionId: null,
+      at: 1,
+    });
+    const [item] = store.nextBatch(1);
+    expect(item!.record.certKey).toBe(ID_NUMBER);
+    expect(item!.record.userName).toBe(NAME);
+    // Only certKey/userName come from the sealed identity; userProp/userPageType stay those of the record.
+    expect(item!.record.userProp).toBe('1');
+    expect(store.idRatingsOnDay(ID_NUMBER, 0, 10)).toBe(1);
+    store.markDelivered([{ seq: 1, status: 'accepted' }], 5);
+    expect(store.erasePii(5)).toBe(1);
+    expect(store.getRating(1)!.record.certKey).toBeUndefined();
+    expect(store.serviceCitizen(s.id)).toBeNull();
+    expect(store.verifyChain(6)).toMatchObject({ ok: true, lastSeq: 1 });
+  });
+
+  it('refuses a draft that carries PII (E2205) and a rating for an unknown service (E2207), storing nothing', () => {
+    const s = store.insertService(newService());
+    const base = { level: 'basic' as const, source: 'pad', sessionId: null, at: 1 };
+    expect(() =>
+      store.commitRating({ ...base, serviceId: s.id, draft: draft('basic', { certKey: ID_NUMBER }) }),
+    ).toThrow(expect.objectContaining({ code: 'E2205' }));
+    expect(() =>
+      store.commitRating({ ...base, serviceId: null, draft: draft('basic', { userName: NAME }) }),
+    ).toThrow(expect.objectContaining({ code: 'E2205' }));
+    expect(() => store.commitRating({ ...base, serviceId: 999, draft: draft('basic') })).toThrow(
+      expect.objectContaining({ code: 'E2207' }),
+    );
+    expect(store.counts()).toMatchObject({ ratings: 0, outbox: 0 });
+    expect(store.stats().depth).toBe(0);
+  });
+
+  it('keeps depth and delivered counts exact through deliveries, dead letters, resends and a reopen', () => {
+    for (let i = 0; i < 6; i++) rateNewService(store, i % 2 === 0 ? 'satisfied' : 'dissatisfied', 1_000 + i);
+    store.markDelivered(
+      [
+        { seq: 2, status: 'accepted' },
+        { seq: 3, status: 'duplicate' },
+        { seq: 3, status: 'accepted' },
+      ],
+      2_000,
+    );
+    store.markDead(4, 'REJECTED', 'x', 2_001);
+    store.markDead(2, 'REJECTED', 'already delivered: ignored', 2_002);
+    expect(store.stats()).toMatchObject({ depth: 3, delivered: 2, oldestUnsentAt: 1_000 });
+    expect(store.stats().deadLetters.map((d) => d.seq)).toEqual([4]);
+    expect(store.resend(4, 2_003)).toBe(true);
+    expect(store.stats()).toMatchObject({ depth: 4, deadLetters: [] });
+    expect(store.nextBatch(10).map((i) => i.seq)).toEqual([4, 6, 1, 5]);
+    store.markDelivered([{ seq: 1, status: 'accepted' }], 2_004);
+    expect(store.stats()).toMatchObject({ oldestUnsentAt: 1_003 });
+    const before = store.stats();
+    store.close();
+    store = open(t.dbPath);
+    expect(store.stats()).toEqual(before);
+    expect(store.counts().outbox).toBe(6);
+  });
+
+  it('erasePii resumes where it stopped: a delivery after the cut-off is erased by a later call, older ones once', () => {
+    const pii = { certKey: ID_NUMBER, userName: NAME };
+    for (let i = 0; i < 3; i++) rateNewService(store, 'basic', 1 + i, pii);
+    store.markDelivered([{ seq: 2, status: 'accepted' }], 100);
+    store.markDelivered([{ seq: 1, status: 'accepted' }], 200);
+    store.markDelivered([{ seq: 3, status: 'accepted' }], 300);
+    expect(store.erasePii(150)).toBe(1);
+    expect(store.getRating(2)!.record.certKey).toBeUndefined();
+    expect(store.getRating(1)!.record.certKey).toBe(ID_NUMBER);
+    expect(store.erasePii(250)).toBe(1);
+    expect(store.erasePii(250)).toBe(0);
+    expect(store.getRating(3)!.record.certKey).toBe(ID_NUMBER);
+    expect(store.erasePii(10_000)).toBe(1);
+    expect([1, 2, 3].map((seq) => store.getRating(seq)!.record.certKey)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it('erasePii also drops the identity of abandoned services, which is never sent', () => {

@@ -145,7 +145,7 @@ describe('commitRating', () => {
     store.commitRating({
       serviceId: s.id,
       level: 'basic',
-      draft: draft('basic', { certKey: ID_NUMBER, userName: NAME }),
+      draft: draft('basic'),
       source: 'pad',
       sessionId: null,
       at: 1,
@@ -177,6 +177,29 @@ describe('append-only triggers', () => {
     db.close();
   });
 
+  it('refuse a second rating for a service and a change of a service’s rating even through raw SQL (E2203)', () => {
+    const { serviceId } = rateNewService(store, 'satisfied');
+    const db = raw();
+    const copy = db.prepare('SELECT * FROM ratings WHERE seq = 1').get() as Record<string, unknown>;
+    expect(() =>
+      db
+        .prepare(
+          `INSERT INTO ratings (seq, rating_id, service_id, level, bad, is_default, record_json, prev_hash, hash,
+             created_at, source) VALUES (2, 'x', ?, 'satisfied', 0, 0, ?, ?, ?, 1, 'pad')`,
+        )
+        .run(serviceId, copy.record_json, copy.hash, copy.hash),
+    ).toThrow(/E2203/);
+    expect(() => db.prepare('UPDATE services SET rating_seq = 7 WHERE id = ?').run(serviceId)).toThrow(
+      /E2203/,
+    );
+    expect(db.prepare('SELECT count(*) AS n FROM ratings').get()).toEqual({ n: 1 });
+    expect(db.prepare('SELECT rating_seq, outcome FROM services WHERE id = ?').get(serviceId)).toEqual({
+      rating_seq: 1,
+      outcome: 'rated',
+    });
+    db.close();
+  });
+
   it('allow only the PII erase: pii_enc set to NULL', () => {
     rateNewService(store, 'satisfied', 1, { certKey: ID_NUMBER, userName: NAME });
     const db = raw();
@@ -184,7 +207,7 @@ describe('append-only triggers', () => {
     db.close();
   });
 
-  it('refuse UPDATE and DELETE on suppressed presses, abandoned sessions, pad events, audit; DELETE on outbox and services', () => {
+  it('refuse UPDATE and DELETE on suppressed presses, abandoned sessions, pad events, audit, deliveries; DELETE on services and on a queued record that was neither delivered nor made dead', () => {
     const s = store.insertService(newService());
     store.recordAbandoned({
       serviceId: s.id,
@@ -210,10 +233,13 @@ describe('append-only triggers', () => {
       expect(() => db.prepare(`UPDATE ${table} SET at = 2`).run()).toThrow(/E2202/);
       expect(() => db.prepare(`DELETE FROM ${table}`).run()).toThrow(/E2202/);
     }
-    expect(() => db.prepare('DELETE FROM outbox').run()).toThrow(/E2202/);
+    // A queued record cannot vanish: it leaves the queue only as a delivery or a dead letter.
+    expect(() => db.prepare('DELETE FROM outbox_pending').run()).toThrow(/E2202/);
     expect(() => db.prepare('DELETE FROM services').run()).toThrow(/E2202/);
-    db.prepare(`UPDATE outbox SET state = 'delivered', delivered_at = 1`).run();
-    expect(() => db.prepare(`UPDATE outbox SET state = 'pending'`).run()).toThrow(/E2202/);
+    db.prepare(`INSERT INTO deliveries (seq, delivered_at, status) VALUES (1, 1, 'accepted')`).run();
+    db.prepare('DELETE FROM outbox_pending WHERE seq = 1').run();
+    expect(() => db.prepare(`UPDATE deliveries SET delivered_at = 2`).run()).toThrow(/E2202/);
+    expect(() => db.prepare(`DELETE FROM deliveries`).run()).toThrow(/E2202/);
     db.close();
   });
 });

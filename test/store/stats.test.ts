@@ -58,6 +58,21 @@ describe('statistics', () => {
     expect(store.ratingsSummary(1000, 2000).satisfactionRate).toBeNull();
   });
 
+  it('gives the same exact figures whether the time index has caught up or not, and after ratings arrive in between', () => {
+    rateNewService(store, 'satisfied', 100);
+    rateNewService(store, 'dissatisfied', 150, { evalDetail: 'R01' });
+    const before = store.ratingsSummary(100, 200);
+    store.maintain();
+    expect(store.ratingsSummary(100, 200)).toEqual(before);
+    rateNewService(store, 'very_satisfied', 199);
+    rateNewService(store, 'basic', 200);
+    const mixed = store.ratingsSummary(100, 200);
+    expect(mixed.counts).toMatchObject({ satisfied: 1, dissatisfied: 1, very_satisfied: 1, basic: 0 });
+    store.maintain();
+    expect(store.ratingsSummary(100, 200)).toEqual(mixed);
+    expect(store.windowSatisfaction(150)).toEqual({ total: 3, good: 2 });
+  });
+
   it('windowSatisfaction counts citizen ratings since a time, good meaning 基本满意 or better', () => {
     rateNewService(store, 'satisfied', 100);
     rateNewService(store, 'basic', 200);

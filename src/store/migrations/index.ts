@@ -6,10 +6,17 @@ import { migration0001 } from './0001-initial.js';
 import { migration0002 } from './0002-report-indexes.js';
 import { migration0003 } from './0003-pii-erase-indexes.js';
 import { migration0004 } from './0004-outbox-age-index.js';
+import { migration0005 } from './0005-lean-commit.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];
+export const MIGRATIONS: readonly Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+  migration0005,
+];
 
 export const LATEST_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

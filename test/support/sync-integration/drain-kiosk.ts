@@ -33,8 +33,12 @@ async function pressStream(stack: Stack, everyMs: number, stop: (made: number) =
     const due = t0 + k * everyMs;
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
+    const start = performance.now();
     rateOne(stack, first + k);
-    latencies.push(performance.now() - due);
+    const end = performance.now();
+    latencies.push(end - due);
+    if (process.env.DRAIN_TRACE)
+      process.stderr.write(`press ${(start - due).toFixed(2)} ${(end - start).toFixed(2)}\n`);
   }
   return latencies;
 }

@@ -77,14 +77,14 @@ export function startStack(dbPath: string, config: KioskConfig, piiKey: Buffer =
   const store = openStore({ path: dbPath, piiKey });
   const sync = startSyncServices({ config, store, now: Date.now, log: silentLogger, version: '0.0.0-test' });
   // As core-factory: WAL checkpoints from a timer, never inside a commit (openStore disables autocheckpoint).
-  const checkpointTimer = setInterval(() => store.checkpoint(), 5_000);
-  checkpointTimer.unref();
+  const maintenanceTimer = setInterval(() => store.maintain(), 5_000);
+  maintenanceTimer.unref();
   return {
     store,
     sync,
     config,
     async stop() {
-      clearInterval(checkpointTimer);
+      clearInterval(maintenanceTimer);
       await sync.stop();
       store.close();
     },
@@ -160,7 +160,7 @@ const rand = (n: number) => new Uint8Array(randomBytes(n));
 
 /**
  * The fast path for a backlog: `n` ratings (mixed levels, every 4th real-name) committed straight through
- * `store.commitRating` with drafts from `buildRecordDraft`, without services and without a worker.
+ * `store.commitRating` with drafts from `buildRecordDraft`, each for its own service, without a worker.
  */
 export function commitBacklog(store: KioskStore, config: KioskConfig, n: number): void {
   const tag = randomBytes(4).toString('hex');
@@ -168,7 +168,30 @@ export function commitBacklog(store: KioskStore, config: KioskConfig, n: number)
     const level = levelFor(i);
     const bad = level === 'dissatisfied' || level === 'very_dissatisfied';
     const at = Date.now();
-    const draft = buildRecordDraft(
+    const citizen =
+      i % 4 === 0
+        ? { certKey: '46010019900101123X', userName: '张三', userProp: '1' as const, userPageType: '111' }
+        : null;
+    const projectNo = `BACKLOG${tag}${String(i).padStart(7, '0')}`;
+    const service = store.insertService({
+      ticketNo: `B${i}`,
+      projectNo,
+      serviceNumber: '1',
+      sessionId: randomUUID(),
+      taskCode: '11460100MB1234567X4460117001000',
+      taskName: '食品经营许可',
+      completedAt: at - 60_000,
+      openedAt: at - 50_000,
+      staffId: 'S042',
+      staffName: '王芳',
+      citizen,
+    });
+    // As the kiosk does (src/app/sync-wiring.ts): the identity stays sealed in the service row.
+    const {
+      certKey: _certKey,
+      userName: _userName,
+      ...draft
+    } = buildRecordDraft(
       {
         ratingId: uuidv7(at, rand),
         level,
@@ -178,22 +201,19 @@ export function commitBacklog(store: KioskStore, config: KioskConfig, n: number)
         assessedAt: at,
         service: {
           ticketNo: `B${i}`,
-          projectNo: `BACKLOG${tag}${String(i).padStart(7, '0')}`,
+          projectNo,
           taskCode: '11460100MB1234567X4460117001000',
           taskName: '食品经营许可',
           serviceNumber: '1',
           completedAt: at - 60_000,
         },
         staff: { id: 'S042', name: '王芳' },
-        citizen:
-          i % 4 === 0
-            ? { certKey: '46010019900101123X', userName: '张三', userProp: '1', userPageType: '111' }
-            : null,
+        citizen,
         flags: [],
         isDefault: false,
       },
       config,
     );
-    store.commitRating({ serviceId: null, level, draft, source: 'backlog', sessionId: null, at });
+    store.commitRating({ serviceId: service.id, level, draft, source: 'backlog', sessionId: null, at });
   }
 }
