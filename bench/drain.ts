@@ -13,6 +13,8 @@
  * the kiosk's alone; the province test server (SM2 decryption, ledger) stays in this process. The
  * ledger is on tmpfs too: the test server commits every record in its own fsync'd transaction, which is
  * the simulator's cost, not the kiosk's. BENCH_DRAIN_N scales the backlog (e.g. 5000 for a quick run).
+ * Diagnosis: DRAIN_TRACE=1 prints each press (lateness, work) on stderr; DRAIN_EXEC_ARGS adds Node flags to
+ * the kiosk child (e.g. "--trace-gc" or "--cpu-prof --cpu-prof-dir=DIR").
  */
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
@@ -46,9 +48,14 @@ function fill(dbPath: string, n: number, publicKey: string): void {
 function runKiosk(args: string[], timeoutMs: number): Promise<DrainResult> {
   return new Promise((resolve, reject) => {
     const child = fork(CHILD, args, {
-      execArgv: ['--import', 'tsx'],
+      execArgv: [
+        '--import',
+        'tsx',
+        ...(process.env.DRAIN_EXEC_ARGS ? process.env.DRAIN_EXEC_ARGS.split(' ') : []),
+      ],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
+
     const guard = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     let result: DrainResult | null = null;
     child.on('message', (m) => (result = m as DrainResult));

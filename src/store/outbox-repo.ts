@@ -5,13 +5,13 @@
  */
 import type { DeadLetter, DefaultCandidate, OutboxItem, OutboxStats } from '../sync/outbox-port.js';
 import type { StoreContext } from './context.js';
-import type { RatingsRepo } from './ratings-repo.js';
+import { PII_OF, type RatingsRepo } from './ratings-repo.js';
 
 /** A citizen digest is kept one day past the erase cut-off: the id-burst rule (domain-rules §7) counts per day. */
 const DIGEST_KEEP_MS = 86_400_000;
 const MESSAGE_MAX = 500;
-/** Deliveries the erase walks per statement round (bounded memory whatever the backlog). */
-const ERASE_CHUNK = 500;
+/** Deliveries the erase reads per statement round (bounded memory whatever the budget). */
+const ERASE_CHUNK = 256;
 
 export function createOutboxRepo(ctx: StoreContext, ratings: RatingsRepo) {
   const { db } = ctx;
@@ -29,8 +29,9 @@ export function createOutboxRepo(ctx: StoreContext, ratings: RatingsRepo) {
     }
   >(
     `SELECT p.seq, p.bad, coalesce(a.attempts, 0) AS attempts, r.created_at, r.rating_id, r.record_json, r.hash,
-       r.pii_enc
-     FROM outbox_pending p JOIN ratings r ON r.seq = p.seq LEFT JOIN outbox_attempts a ON a.seq = p.seq
+       ${PII_OF} AS pii_enc
+     FROM outbox_pending p JOIN ratings r ON r.seq = p.seq LEFT JOIN services s ON s.id = r.service_id
+       LEFT JOIN outbox_attempts a ON a.seq = p.seq
      ORDER BY p.bad DESC, p.seq LIMIT ?`,
   );
   const insertDelivery = db.prepare(
@@ -112,28 +113,40 @@ export function createOutboxRepo(ctx: StoreContext, ratings: RatingsRepo) {
   let deliveredCount = deliveredStmt.get()!.n;
 
   /**
-   * Walks deliveries after the named mark, in delivery order, while they were delivered at or before
-   * `cutoff`, applying `erase` to each; stops at the first later one (delivery order is time order, so a
-   * clock stepped back can only delay an erase, never bring one forward). Returns the erase's count.
+   * Walks at most `budget` deliveries after the named mark, in delivery order, while they were delivered at or
+   * before `cutoff`, applying `erase` to each; stops at the first later one (delivery order is time order, so
+   * a clock stepped back can only delay an erase, never bring one forward). `more`: the budget ran out first.
    */
-  function walkDeliveries(mark: string, cutoff: number, erase: (seq: number) => number): number {
+  function walkDeliveries(
+    mark: string,
+    cutoff: number,
+    budget: number,
+    erase: (seq: number) => number,
+  ): { erased: number; more: boolean } {
     let from = eraseMark.get(mark)?.value ?? 0;
     let erased = 0;
+    let left = Math.max(0, Math.trunc(budget));
+    let more = false;
     for (;;) {
-      const rows = deliveriesAfter.all(from, ERASE_CHUNK);
-      let done = rows.length < ERASE_CHUNK;
+      if (left === 0) {
+        more = deliveriesAfter.all(from, 1).some((row) => row.delivered_at <= cutoff);
+        break;
+      }
+      const rows = deliveriesAfter.all(from, Math.min(ERASE_CHUNK, left));
+      let reachedCutoff = false;
       for (const row of rows) {
         if (row.delivered_at > cutoff) {
-          done = true;
+          reachedCutoff = true;
           break;
         }
         erased += erase(row.seq);
         from = row.id;
+        left -= 1;
       }
-      if (done) break;
+      if (reachedCutoff || rows.length === 0) break;
     }
     setEraseMark.run(from, mark);
-    return erased;
+    return { erased, more };
   }
 
   const markDeliveredTx = db.transaction(
@@ -221,22 +234,24 @@ export function createOutboxRepo(ctx: StoreContext, ratings: RatingsRepo) {
     },
     /**
      * Erases pii_enc of ratings delivered at or before the cut-off, the encrypted identity of their services
-     * (and of abandoned services, whose identity is never sent), and digests older than a day.
+     * (and of abandoned services, whose identity is never sent), and digests older than a day; at most
+     * `budget` deliveries per walk, so the caller can slice a long erase (outbox-worker.ts).
      */
-    erasePii: db.transaction((deliveredBefore: number): number => {
-      const erased = walkDeliveries('erase.pii', deliveredBefore, (seq) => {
-        eraseRatedCitizen.run(seq);
-        return erasePii.run(seq).changes;
-      });
+    erasePii: db.transaction((deliveredBefore: number, budget: number): { erased: number; more: boolean } => {
+      // A rating's identity is its service's (or, before migration 0005, its own copy): one count per record.
+      const pii = walkDeliveries('erase.pii', deliveredBefore, budget, (seq) =>
+        eraseRatedCitizen.run(seq).changes + erasePii.run(seq).changes > 0 ? 1 : 0,
+      );
       eraseAbandonedCitizen.run(deliveredBefore);
-      walkDeliveries(
+      const digest = walkDeliveries(
         'erase.digest',
         deliveredBefore - DIGEST_KEEP_MS,
+        budget,
         (seq) => eraseRatingDigest.run(seq).changes,
       );
       eraseServiceDigest.run(deliveredBefore - DIGEST_KEEP_MS);
-      return erased;
-    }) as (deliveredBefore: number) => number,
+      return { erased: pii.erased, more: pii.more || digest.more };
+    }) as (deliveredBefore: number, budget: number) => { erased: number; more: boolean },
     defaultCandidates(completedBefore: number, limit: number): DefaultCandidate[] {
       return candidates.all(completedBefore, Math.max(0, Math.trunc(limit)));
     },

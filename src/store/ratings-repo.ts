@@ -21,25 +21,35 @@ interface Link {
 
 type Pii = Partial<Pick<ProvinceRecord, (typeof PII_FIELDS)[number]>>;
 
+/**
+ * The encrypted identity of a rating `r` joined with its service `s`: ratings written before migration 0005
+ * carry their own copy; later ones use the service's (erased there after delivery).
+ */
+export const PII_OF = 'coalesce(r.pii_enc, s.citizen_enc)';
+
 export function createRatingsRepo(ctx: StoreContext) {
   const { db, cipher } = ctx;
   const lastLinkStmt = db.prepare<[], Link>('SELECT seq, hash FROM ratings ORDER BY seq DESC LIMIT 1');
   const insertPad = db.prepare(
     'INSERT OR IGNORE INTO pad_events (pad_serial, event_counter, at) VALUES (?, ?, ?)',
   );
-  // The identity is the one sealed in the service row when the service or the ID card arrived (insertService /
-  // setServiceCitizen): copied as ciphertext, so the press path does no PII crypto. A service's row is also
-  // claimed by the trigger ratings_one_per_service (migration 0005), which closes it as rated.
+  // No identity in the rating row: it stays sealed, once, in the service row (insertService /
+  // setServiceCitizen), and records are rebuilt with it (PII_OF below). So the press path does no PII crypto,
+  // and erasing it after delivery rewrites one small service row, not the rating's page (drain benchmark).
+  // The service row is also claimed by the trigger ratings_one_per_service (migration 0005).
   const insertRating = db.prepare(
     `INSERT INTO ratings (seq, rating_id, service_id, level, bad, is_default, record_json, prev_hash, hash,
-       pii_enc, created_at, source, session_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT citizen_enc FROM services WHERE id = ?), ?, ?, ?)`,
+       created_at, source, session_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const enqueue = db.prepare('INSERT INTO outbox_pending (bad, seq) VALUES (?, ?)');
   const getStmt = db.prepare<
     [number],
     { record_json: string; hash: string; pii_enc: string | null; level: LevelKey; created_at: number }
-  >('SELECT record_json, hash, pii_enc, level, created_at FROM ratings WHERE seq = ?');
+  >(
+    `SELECT r.record_json, r.hash, ${PII_OF} AS pii_enc, r.level, r.created_at
+     FROM ratings r LEFT JOIN services s ON s.id = r.service_id WHERE r.seq = ?`,
+  );
   const allStmt = db.prepare<
     [],
     {
@@ -95,7 +105,6 @@ export function createRatingsRepo(ctx: StoreContext) {
         recordJson,
         last.hash,
         hash,
-        input.serviceId,
         at,
         input.source,
         input.sessionId,
@@ -116,7 +125,7 @@ export function createRatingsRepo(ctx: StoreContext) {
     return { seq: record.seq, hash, ratingId: draft.ratingId };
   });
 
-  /** Only certKey and userName: a blob copied from a service row also holds userProp and userPageType. */
+  /** Only certKey and userName: a service's blob also holds userProp and userPageType. */
   function decryptPii(blob: string | null): Pii {
     if (!blob) return {};
     const { certKey, userName } = JSON.parse(cipher.decrypt(blob)) as Pii;

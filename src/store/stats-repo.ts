@@ -12,6 +12,9 @@ import type { RatingsSummary, StoreCounts } from './types.js';
 export const BAD_LEVELS_SQL = `('dissatisfied','very_dissatisfied')`;
 const SATISFIED_LEVELS_SQL = `('very_satisfied','satisfied','basic')`;
 
+/** Ratings added to the time index per idle tick (a few ms at most). */
+const TIME_INDEX_STEP = 2_000;
+
 interface Period {
   from: number;
   to: number;
@@ -57,7 +60,9 @@ export function createStatsRepo(ctx: StoreContext) {
   const setTimeMark = db.prepare(`UPDATE marks SET value = ? WHERE name = 'index.time'`);
   const catchUp = db.transaction((): number => {
     const from = timeMark.get()!.value;
-    const to = lastSeq.get()!.seq ?? 0;
+    // Bounded: after a migration or a long backlog fill, the index catches up over several idle ticks
+    // instead of holding the main thread (the queries are exact either way).
+    const to = Math.min(lastSeq.get()!.seq ?? 0, from + TIME_INDEX_STEP);
     if (to <= from) return 0;
     indexAfter.run(from, to);
     setTimeMark.run(to);

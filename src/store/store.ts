@@ -41,7 +41,7 @@ export function openStore(options: StoreOptions): KioskStore {
     // `maintain()` from an idle timer instead (src/app/core-factory.ts), which bounds the WAL.
     db.pragma('wal_autocheckpoint = 0');
     // Overwrite freed content (erased PII ciphertexts) instead of leaving it in free pages.
-    db.pragma('secure_delete = ON');
+    db.pragma('secure_delete = FAST');
   } catch (cause) {
     throw new KioskError(STORE_ERRORS.openFailed, undefined, undefined, { cause });
   }

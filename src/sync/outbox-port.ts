@@ -43,8 +43,11 @@ export interface OutboxPort {
   /** A dead letter goes back to pending (technician's resend after the cause is fixed). Returns false when `seq` is not dead. */
   resend(seq: number, at: number): boolean;
   stats(): OutboxStats;
-  /** Erases `certKey`/`userName` of records delivered at or before `deliveredBefore`; returns how many were erased. */
-  erasePii(deliveredBefore: number): number;
+  /**
+   * Erases `certKey`/`userName` of records delivered at or before `deliveredBefore`, looking at no more than
+   * `budget` deliveries (bounded main-thread time); `more` says a further call has work left.
+   */
+  erasePii(deliveredBefore: number, budget: number): { erased: number; more: boolean };
   /** Last chain link, for the heartbeat. */
   lastLink(): { seq: number; hash: string };
   /** 差评 sessions that ended without a reason (domain-rules §3), reported in the heartbeat. */

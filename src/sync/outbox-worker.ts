@@ -69,6 +69,9 @@ export interface OutboxWorker {
   status(): SyncStatus;
 }
 
+/** Deliveries one PII-erase slice looks at: about a millisecond of the main thread. */
+const ERASE_SLICE = 200;
+
 const ITEM_KEY = (items: readonly OutboxItem[]) => items.map((i) => i.seq).join(',');
 
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
@@ -113,20 +116,34 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   /**
    * PII is erased after delivery (domain-rules §5). The sweep is not run after every request: during a long
-   * drain it runs at most every 10 s, and once more as soon as the outbox is empty, so erasure stays prompt
-   * while the press → stored path is never blocked behind it.
+   * drain it runs at most every 10 s, and once more as soon as the outbox is empty, so erasure stays prompt.
+   * Each sweep erases in slices of ERASE_SLICE deliveries with a macrotask between them, so a citizen's press
+   * never waits behind it (drain benchmark: one unsliced sweep of 30 000 deliveries held the thread 170 ms).
    */
   let lastSweepAt = -Infinity;
   let unswept = false;
+  let sweeping = false;
   function sweepPii(): void {
     lastSweepAt = now();
     unswept = false;
-    try {
-      const erased = port.erasePii(now() - options.piiRetentionDays * 86_400_000);
-      if (erased > 0) log('sync.pii-erased', { count: erased });
-    } catch (error) {
-      log('sync.pii-erase-failed', { error: String(error) });
-    }
+    if (sweeping) return;
+    sweeping = true;
+    let erased = 0;
+    const slice = () => {
+      try {
+        const step = port.erasePii(now() - options.piiRetentionDays * 86_400_000, ERASE_SLICE);
+        erased += step.erased;
+        if (step.more && started) {
+          setImmediate(slice);
+          return;
+        }
+        if (erased > 0) log('sync.pii-erased', { count: erased });
+      } catch (error) {
+        log('sync.pii-erase-failed', { error: String(error) });
+      }
+      sweeping = false;
+    };
+    slice();
   }
 
   /** Items for the next request, skipping those in flight. */

@@ -111,14 +111,14 @@ describe('outbox', () => {
     rateNewService(store, 'satisfied', 3, pii);
     store.markDelivered([{ seq: 1, status: 'accepted' }], 100);
     store.markDelivered([{ seq: 3, status: 'accepted' }], 300);
-    expect(store.erasePii(200)).toBe(1);
+    expect(store.erasePii(200, 100).erased).toBe(1);
     expect(store.getRating(1)!.record.certKey).toBeUndefined();
     expect(store.getRating(1)!.record.userName).toBeUndefined();
     expect(store.serviceCitizen(s1.id)).toBeNull();
     expect(store.getRating(2)!.record.certKey).toBe(ID_NUMBER); // not delivered
     expect(store.serviceCitizen(s2.id)).toEqual(citizen);
     expect(store.getRating(3)!.record.certKey).toBe(ID_NUMBER); // delivered after the cut-off
-    expect(store.erasePii(200)).toBe(0);
+    expect(store.erasePii(200, 100).erased).toBe(0);
     expect(store.verifyChain(400)).toMatchObject({ ok: true, lastSeq: 3 });
   });
 
@@ -140,7 +140,7 @@ describe('outbox', () => {
     expect(item!.record.userProp).toBe('1');
     expect(store.idRatingsOnDay(ID_NUMBER, 0, 10)).toBe(1);
     store.markDelivered([{ seq: 1, status: 'accepted' }], 5);
-    expect(store.erasePii(5)).toBe(1);
+    expect(store.erasePii(5, 100).erased).toBe(1);
     expect(store.getRating(1)!.record.certKey).toBeUndefined();
     expect(store.serviceCitizen(s.id)).toBeNull();
     expect(store.verifyChain(6)).toMatchObject({ ok: true, lastSeq: 1 });
@@ -194,18 +194,39 @@ describe('outbox', () => {
     store.markDelivered([{ seq: 2, status: 'accepted' }], 100);
     store.markDelivered([{ seq: 1, status: 'accepted' }], 200);
     store.markDelivered([{ seq: 3, status: 'accepted' }], 300);
-    expect(store.erasePii(150)).toBe(1);
+    expect(store.erasePii(150, 100).erased).toBe(1);
     expect(store.getRating(2)!.record.certKey).toBeUndefined();
     expect(store.getRating(1)!.record.certKey).toBe(ID_NUMBER);
-    expect(store.erasePii(250)).toBe(1);
-    expect(store.erasePii(250)).toBe(0);
+    expect(store.erasePii(250, 100).erased).toBe(1);
+    expect(store.erasePii(250, 100).erased).toBe(0);
     expect(store.getRating(3)!.record.certKey).toBe(ID_NUMBER);
-    expect(store.erasePii(10_000)).toBe(1);
+    expect(store.erasePii(10_000, 100).erased).toBe(1);
     expect([1, 2, 3].map((seq) => store.getRating(seq)!.record.certKey)).toEqual([
       undefined,
       undefined,
       undefined,
     ]);
+  });
+
+  it('refuses to replace the identity of a rated service (E2202) but lets the erase empty it', () => {
+    const citizen = { certKey: ID_NUMBER, userName: NAME, userProp: '1' as const, userPageType: '111' };
+    const { serviceId } = rateNewService(store, 'basic', 1, { certKey: ID_NUMBER, userName: NAME });
+    expect(() => store.setServiceCitizen(serviceId, { ...citizen, userName: '李四' })).toThrow(/E2202/);
+    expect(store.getRating(1)!.record.userName).toBe(NAME);
+    store.markDelivered([{ seq: 1, status: 'accepted' }], 10);
+    expect(store.erasePii(10, 100).erased).toBe(1);
+    expect(store.serviceCitizen(serviceId)).toBeNull();
+  });
+
+  it('erasePii looks at no more deliveries than its budget and says when more are left', () => {
+    const pii = { certKey: ID_NUMBER, userName: NAME };
+    for (let i = 0; i < 5; i++) rateNewService(store, 'basic', 1 + i, pii);
+    store.markDelivered([1, 2, 3, 4, 5].map((seq) => ({ seq, status: 'accepted' as const })), 100);
+    expect(store.erasePii(100, 2)).toEqual({ erased: 2, more: true });
+    expect(store.erasePii(100, 2)).toEqual({ erased: 2, more: true });
+    expect(store.erasePii(100, 2)).toEqual({ erased: 1, more: false });
+    expect(store.erasePii(100, 2)).toEqual({ erased: 0, more: false });
+    expect([1, 2, 3, 4, 5].every((seq) => store.getRating(seq)!.record.certKey === undefined)).toBe(true);
   });
 
   it('erasePii also drops the identity of abandoned services, which is never sent', () => {
@@ -220,7 +241,7 @@ describe('outbox', () => {
       flags: [],
       catalogueVersion: 'v1',
     });
-    store.erasePii(20);
+    store.erasePii(20, 100);
     expect(store.serviceCitizen(s.id)).toBeNull();
   });
 });

@@ -114,7 +114,7 @@ describe('commitRating', () => {
     expect(store.counts().ratings).toBe(0);
   });
 
-  it('keeps ID number and name out of record_json and decrypts them back in getRating and nextBatch', () => {
+  it('keeps ID number and name out of the rating row (sealed once, in its service) and decrypts them back in getRating and nextBatch', () => {
     const { seq } = rateNewService(store, 'satisfied', 1, {
       certKey: ID_NUMBER,
       userName: NAME,
@@ -122,14 +122,16 @@ describe('commitRating', () => {
     });
     const raw = new Database(t.dbPath, { readonly: true });
     const row = raw
-      .prepare<[number], { record_json: string; pii_enc: string }>(
-        'SELECT record_json, pii_enc FROM ratings WHERE seq = ?',
+      .prepare<[number], { record_json: string; pii_enc: string | null; citizen_enc: string }>(
+        `SELECT r.record_json, r.pii_enc, s.citizen_enc FROM ratings r JOIN services s ON s.rating_seq = r.seq
+         WHERE r.seq = ?`,
       )
       .get(seq)!;
     raw.close();
     expect(row.record_json).not.toContain(ID_NUMBER);
     expect(row.record_json).not.toContain(NAME);
-    expect(row.pii_enc).toMatch(/^v1\./);
+    expect(row.pii_enc).toBeNull();
+    expect(row.citizen_enc).toMatch(/^v1\./);
     expect(store.getRating(seq)!.record).toMatchObject({
       certKey: ID_NUMBER,
       userName: NAME,

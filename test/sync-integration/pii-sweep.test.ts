@@ -33,9 +33,10 @@ afterEach(async () => {
   cleanup = [];
 });
 
-/** The real store as the worker's port, counting erasePii calls. */
+/** The real store as the worker's port, counting sweeps (a sweep is one or more erasePii slices in a row). */
 function countingPort(store: KioskStore): { port: OutboxPort; sweeps: () => number } {
   let sweeps = 0;
+  let sliceLeft = false;
   const port: OutboxPort = {
     nextBatch: (limit) => store.nextBatch(limit),
     markDelivered: (results, at) => store.markDelivered(results, at),
@@ -43,9 +44,11 @@ function countingPort(store: KioskStore): { port: OutboxPort; sweeps: () => numb
     recordAttempt: (seqs, at, code) => store.recordAttempt(seqs, at, code),
     resend: (seq, at) => store.resend(seq, at),
     stats: () => store.stats(),
-    erasePii: (before) => {
-      sweeps += 1;
-      return store.erasePii(before);
+    erasePii: (before, budget) => {
+      if (!sliceLeft) sweeps += 1;
+      const step = store.erasePii(before, budget);
+      sliceLeft = step.more;
+      return step;
     },
     lastLink: () => store.lastLink(),
     abandonedBadCount: () => store.abandonedBadCount(),

@@ -2,13 +2,15 @@
  * 0005: a rating's commit writes only what durability and the rules need at the press (issue 2 benchmark:
  * commit ≤ 1.5 × a bare single-row insert; every page a commit touches is written to the WAL and paid again in
  * its fsync). Measured on the commit: 11 WAL frames before, about 4 after.
- * - The outbox becomes a lean job queue. `outbox_pending (bad, seq)` WITHOUT ROWID is the whole job, already in
+ * - The outbox becomes a lean job queue. `outbox_pending (bad DESC, seq)` WITHOUT ROWID is the whole job, already in
  *   delivery order (差评 first, then oldest; domain-rules §3); a job leaves it only as a delivery or a dead
  *   letter (trigger), so none can vanish. `deliveries` (append-only, in delivery order), `outbox_dead` and
  *   `outbox_attempts` are written by the outbox worker, never on the press path.
  * - One rating per service (domain-rules §2) moves from a UNIQUE index on ratings.service_id to the service row
  *   itself: `services.rating_seq`, set by a trigger on the rating's insert, which refuses a second one (E2203)
  *   and closes the service as rated. The service row is written by that commit anyway.
+ * - A rating's identity (ID number, name) is no longer copied into its row: it stays sealed once, in the service
+ *   row, and records are rebuilt with it; after delivery the erase rewrites that small row, not the rating's.
  * - ratings is rebuilt without its UNIQUE indexes (rating_id is a UUIDv7 the kiosk makes; nothing looks a
  *   rating up by it) and without ratings_created / ratings_digest / ratings_pii: day reports read
  *   `ratings_by_time`, which the idle maintenance fills a few seconds behind (queries read the tail directly);
@@ -26,6 +28,12 @@ UPDATE services SET rating_seq = (SELECT r.seq FROM ratings r WHERE r.service_id
 CREATE TRIGGER services_rating_final BEFORE UPDATE OF rating_seq ON services
 WHEN OLD.rating_seq IS NOT NULL AND NEW.rating_seq IS NOT OLD.rating_seq
 BEGIN SELECT RAISE(ABORT, 'E2203 this service already has a rating'); END;
+-- A rating's identity is its service's (ratings after this migration hold none): once rated, it can only be
+-- erased, never replaced.
+CREATE TRIGGER services_identity_final BEFORE UPDATE OF citizen_enc, citizen_digest ON services
+WHEN OLD.rating_seq IS NOT NULL AND ((NEW.citizen_enc IS NOT NULL AND NEW.citizen_enc IS NOT OLD.citizen_enc)
+  OR (NEW.citizen_digest IS NOT NULL AND NEW.citizen_digest IS NOT OLD.citizen_digest))
+BEGIN SELECT RAISE(ABORT, 'E2202 the identity of a rated service is final'); END;
 -- The id-burst rule counts a card's ratings through its services (written when the service or card arrives).
 CREATE INDEX services_digest ON services (citizen_digest) WHERE citizen_digest IS NOT NULL;
 
@@ -35,7 +43,8 @@ DROP INDEX outbox_pending_age;
 CREATE TABLE outbox_pending (
   bad INTEGER NOT NULL CHECK (bad IN (0,1)),
   seq INTEGER NOT NULL,
-  PRIMARY KEY (bad, seq)
+  -- In the order nextBatch reads (bad DESC, seq): an index scan with no sort, whatever the backlog.
+  PRIMARY KEY (bad DESC, seq)
 ) STRICT, WITHOUT ROWID;
 
 CREATE TABLE deliveries (

@@ -38,7 +38,9 @@ async function pressStream(stack: Stack, everyMs: number, stop: (made: number) =
     const end = performance.now();
     latencies.push(end - due);
     if (process.env.DRAIN_TRACE)
-      process.stderr.write(`press ${(start - due).toFixed(2)} ${(end - start).toFixed(2)}\n`);
+      process.stderr.write(
+        `press at ${start.toFixed(0)} late ${(start - due).toFixed(2)} work ${(end - start).toFixed(2)}\n`,
+      );
   }
   return latencies;
 }

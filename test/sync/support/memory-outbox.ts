@@ -110,7 +110,7 @@ export class MemoryOutbox implements OutboxPort {
     };
   }
 
-  erasePii(deliveredBefore: number): number {
+  erasePii(deliveredBefore: number, budget: number): { erased: number; more: boolean } {
     let erased = 0;
     for (const row of this.rows) {
       const r = row.item.record;
@@ -120,13 +120,15 @@ export class MemoryOutbox implements OutboxPort {
         row.deliveredAt <= deliveredBefore &&
         (r.certKey || r.userName)
       ) {
+        if (erased === budget) return { erased, more: true };
         delete r.certKey;
         delete r.userName;
         erased += 1;
       }
     }
-    return erased;
+    return { erased, more: false };
   }
+
 
   lastLink(): { seq: number; hash: string } {
     const last = this.rows[this.rows.length - 1]?.item.record;
