@@ -128,6 +128,7 @@ export function startSyncServices(options: SyncWiringOptions): SyncServices {
   return {
     catalogue,
     commitRating(rating) {
+      worker.citizenActive();
       const service = store.getService(rating.serviceId);
       if (!service) throw new Error(`unknown service ${rating.serviceId}`);
       const staff = service.staffId ? { id: service.staffId, name: service.staffName ?? '' } : null;
@@ -167,6 +168,7 @@ export function startSyncServices(options: SyncWiringOptions): SyncServices {
     diagnostics: () => ({
       sync: worker.status(),
       outbox: store.stats(),
+      piiErase: { pending: worker.erasing() },
       catalogue: catalogue.status(),
       heartbeat: heartbeat.status(),
     }),

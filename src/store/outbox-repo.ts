@@ -87,8 +87,8 @@ export function createOutboxRepo(ctx: StoreContext, ratings: RatingsRepo) {
      WHERE id = (SELECT service_id FROM ratings WHERE seq = ?) AND citizen_enc IS NOT NULL`,
   );
   const eraseAbandonedCitizen = db.prepare(
-    `UPDATE services SET citizen_enc = NULL WHERE citizen_enc IS NOT NULL AND outcome = 'abandoned'
-       AND closed_at <= ? AND rating_seq IS NULL`,
+    `UPDATE services SET citizen_enc = NULL
+     WHERE outcome = 'abandoned' AND citizen_enc IS NOT NULL AND closed_at <= ? AND rating_seq IS NULL`,
   );
   const eraseRatingDigest = db.prepare(
     'UPDATE ratings SET citizen_digest = NULL WHERE seq = ? AND citizen_digest IS NOT NULL',
@@ -185,6 +185,24 @@ export function createOutboxRepo(ctx: StoreContext, ratings: RatingsRepo) {
     }
   };
 
+  const eraseTx = db.transaction(
+    (deliveredBefore: number, budget: number): { erased: number; more: boolean } => {
+      // A rating's identity is its service's (or, before migration 0005, its own copy): one count per record.
+      const pii = walkDeliveries('erase.pii', deliveredBefore, budget, (seq) =>
+        eraseRatedCitizen.run(seq).changes + erasePii.run(seq).changes > 0 ? 1 : 0,
+      );
+      eraseAbandonedCitizen.run(deliveredBefore);
+      const digest = walkDeliveries(
+        'erase.digest',
+        deliveredBefore - DIGEST_KEEP_MS,
+        budget,
+        (seq) => eraseRatingDigest.run(seq).changes,
+      );
+      eraseServiceDigest.run(deliveredBefore - DIGEST_KEEP_MS);
+      return { erased: pii.erased, more: pii.more || digest.more };
+    },
+  ) as (deliveredBefore: number, budget: number) => { erased: number; more: boolean };
+
   return {
     nextBatch(limit: number): OutboxItem[] {
       return pending.all(Math.max(0, Math.trunc(limit))).map((row) => ({
@@ -237,21 +255,15 @@ export function createOutboxRepo(ctx: StoreContext, ratings: RatingsRepo) {
      * (and of abandoned services, whose identity is never sent), and digests older than a day; at most
      * `budget` deliveries per walk, so the caller can slice a long erase (outbox-worker.ts).
      */
-    erasePii: db.transaction((deliveredBefore: number, budget: number): { erased: number; more: boolean } => {
-      // A rating's identity is its service's (or, before migration 0005, its own copy): one count per record.
-      const pii = walkDeliveries('erase.pii', deliveredBefore, budget, (seq) =>
-        eraseRatedCitizen.run(seq).changes + erasePii.run(seq).changes > 0 ? 1 : 0,
-      );
-      eraseAbandonedCitizen.run(deliveredBefore);
-      const digest = walkDeliveries(
-        'erase.digest',
-        deliveredBefore - DIGEST_KEEP_MS,
-        budget,
-        (seq) => eraseRatingDigest.run(seq).changes,
-      );
-      eraseServiceDigest.run(deliveredBefore - DIGEST_KEEP_MS);
-      return { erased: pii.erased, more: pii.more || digest.more };
-    }) as (deliveredBefore: number, budget: number) => { erased: number; more: boolean },
+    // Without its own fsync, like the delivery marks: an erase lost to a power cut is redone by the next sweep
+    // (its mark rolls back with it), and a sweep's slices must not each flush the disk during a drain.
+    erasePii(deliveredBefore: number, budget: number): { erased: number; more: boolean } {
+      let step = { erased: 0, more: false };
+      withoutFsync(() => {
+        step = eraseTx(deliveredBefore, budget);
+      });
+      return step;
+    },
     defaultCandidates(completedBefore: number, limit: number): DefaultCandidate[] {
       return candidates.all(completedBefore, Math.max(0, Math.trunc(limit)));
     },

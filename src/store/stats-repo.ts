@@ -12,8 +12,8 @@ import type { RatingsSummary, StoreCounts } from './types.js';
 export const BAD_LEVELS_SQL = `('dissatisfied','very_dissatisfied')`;
 const SATISFIED_LEVELS_SQL = `('very_satisfied','satisfied','basic')`;
 
-/** Ratings added to the time index per idle tick (a few ms at most). */
-const TIME_INDEX_STEP = 2_000;
+/** Ratings added to the time index per idle tick (about a millisecond; a kiosk adds a few per tick). */
+const TIME_INDEX_STEP = 500;
 
 interface Period {
   from: number;

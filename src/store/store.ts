@@ -10,6 +10,7 @@ import { createPiiCipher, idDigest } from '../crypto/pii-cipher.js';
 import { KioskError, isKioskError } from '../shared/errors/kiosk-error.js';
 import { STORE_ERRORS } from '../shared/errors/store.js';
 import type { StoreContext } from './context.js';
+import { createCheckpointer } from './checkpointer.js';
 import { createEventsRepo } from './events-repo.js';
 import { openHighWater } from './high-water.js';
 import { migrate } from './migrate.js';
@@ -84,12 +85,18 @@ function assemble(db: Database.Database, path: string, now: () => number, ctx: S
   highWater.raise(status.lastSeq);
   const openStatus = status;
   let closed = false;
+  // Should the checkpoint thread ever fail, maintain() checkpoints on this thread instead (slower, still correct).
+  let checkpointOffThread = true;
+  const checkpointer = createCheckpointer(path, () => {
+    checkpointOffThread = false;
+  });
 
   return {
     path,
     close() {
       if (closed) return;
       closed = true;
+      checkpointer.close();
       highWater.raise(ratings.lastLink().seq);
       highWater.close();
       db.pragma('wal_checkpoint(TRUNCATE)');
@@ -102,7 +109,8 @@ function assemble(db: Database.Database, path: string, now: () => number, ctx: S
       // the last few seconds of ratings, which can only miss a rollback to a copy that recent, never report
       // a false one (high-water.ts).
       highWater.raise(ratings.lastLink().seq);
-      db.pragma('wal_checkpoint(PASSIVE)');
+      if (checkpointOffThread) checkpointer.request();
+      else db.pragma('wal_checkpoint(PASSIVE)');
     },
     chainStatus: () => ({ ...openStatus }),
     verifyChain: (at) => ratings.verify(at),

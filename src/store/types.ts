@@ -139,6 +139,8 @@ export interface KioskStore extends OutboxPort, DefaultRatingPort, CataloguePort
    * index up to date, then copies the WAL into the database file (PASSIVE: never waits for readers).
    */
   maintain(): void;
+  /** The time-index step of maintain(): adds up to 500 ratings to the day reports' index; returns how many. */
+  catchUpTimeIndex(): number;
   chainStatus(): ChainStatus;
   verifyChain(now: number): ChainStatus;
   findService(key: ServiceKey): ServiceRow | undefined;

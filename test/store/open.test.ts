@@ -175,6 +175,17 @@ describe('migrations', () => {
       .map((r) => r.detail)
       .join(' | ');
     expect(plan).not.toContain('TEMP B-TREE');
+    const erasePlan = (
+      db
+        .prepare(
+          `EXPLAIN QUERY PLAN UPDATE services SET citizen_enc = NULL
+           WHERE outcome = 'abandoned' AND citizen_enc IS NOT NULL AND closed_at <= 1 AND rating_seq IS NULL`,
+        )
+        .all() as Array<{ detail: string }>
+    )
+      .map((r) => r.detail)
+      .join(' | ');
+    expect(erasePlan).toContain('services_abandoned_identity');
     expect(objectNames(db)).not.toEqual(expect.arrayContaining(['ratings_pii']));
     expect(objectNames(db)).not.toContain('outbox_pending_age');
     db.close();

@@ -221,7 +221,10 @@ describe('outbox', () => {
   it('erasePii looks at no more deliveries than its budget and says when more are left', () => {
     const pii = { certKey: ID_NUMBER, userName: NAME };
     for (let i = 0; i < 5; i++) rateNewService(store, 'basic', 1 + i, pii);
-    store.markDelivered([1, 2, 3, 4, 5].map((seq) => ({ seq, status: 'accepted' as const })), 100);
+    store.markDelivered(
+      [1, 2, 3, 4, 5].map((seq) => ({ seq, status: 'accepted' as const })),
+      100,
+    );
     expect(store.erasePii(100, 2)).toEqual({ erased: 2, more: true });
     expect(store.erasePii(100, 2)).toEqual({ erased: 2, more: true });
     expect(store.erasePii(100, 2)).toEqual({ erased: 1, more: false });

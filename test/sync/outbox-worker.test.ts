@@ -50,6 +50,20 @@ describe('The outbox worker', () => {
     expect(worker.status()).toMatchObject({ state: 'idle', inFlight: 0, consecutiveFailures: 0 });
   });
 
+  it('sends smaller batches for a while after a citizen rates, then the configured size again', async () => {
+    const { sim, outbox, adapter, worker } = setup({ busyBatchSize: 4, busyForMs: 60_000 });
+    commitRatings(outbox, 12);
+    worker.citizenActive();
+    worker.start();
+    await sim.runUntil(() => outbox.pendingCount() === 0, 10_000, 10);
+    expect(adapter.sent.map((s) => s.ratingIds.length)).toEqual([4, 4, 4]);
+    await sim.advance(61_000);
+    commitRatings(outbox, 12);
+    worker.notify();
+    await sim.runUntil(() => outbox.pendingCount() === 0, 10_000, 10);
+    expect(adapter.sent.slice(3).map((s) => s.ratingIds.length)).toEqual([10, 2]);
+  });
+
   it('encrypts the next batch while the current request is in flight', async () => {
     const { sim, outbox, adapter, worker } = setup();
     commitRatings(outbox, 20);

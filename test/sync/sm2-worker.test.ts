@@ -1,6 +1,18 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateSm2KeyPair, sm2Decrypt } from '../../src/sync/province/sm2.js';
-import { createSm2Worker, inlineSm2Encryptor } from '../../src/sync/province/sm2-worker.js';
+import { createSm2Worker, inlineSm2Encryptor, SM2_WORKER_NICE } from '../../src/sync/province/sm2-worker.js';
+import { until } from '../support/polling.js';
+
+/** (nice, scheduling policy) of every thread of this process, from /proc (Linux). */
+function threads(): Array<{ tid: string; nice: number; policy: number }> {
+  return readdirSync('/proc/self/task').map((tid) => {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { tid, nice: Number(fields[16]), policy: Number(fields[38]) };
+  });
+}
+const SCHED_IDLE = 5;
 
 describe('SM2 on a worker thread', () => {
   const worker = createSm2Worker();
@@ -29,6 +41,16 @@ describe('SM2 on a worker thread', () => {
     ]) {
       expect(sm2Decrypt(cipher, keys.privateKey)).toBe(text);
     }
+  });
+
+  it('runs in the idle scheduling class at a background nice value, so a press on the main thread preempts it, and leaves the main thread alone', async () => {
+    await worker.encrypt('warm-up', keys.publicKey);
+    await until('the SM2 thread to lower its priority', () =>
+      threads().some((t) => t.policy === SCHED_IDLE && t.nice === SM2_WORKER_NICE),
+    );
+    const self = readFileSync('/proc/thread-self/stat', 'utf8');
+    const fields = self.slice(self.lastIndexOf(')') + 2).split(' ');
+    expect({ nice: Number(fields[16]), policy: Number(fields[38]) }).toEqual({ nice: 0, policy: 0 });
   });
 
   it('answers concurrent requests each with its own ciphertext', async () => {

@@ -34,6 +34,10 @@ CREATE TRIGGER services_identity_final BEFORE UPDATE OF citizen_enc, citizen_dig
 WHEN OLD.rating_seq IS NOT NULL AND ((NEW.citizen_enc IS NOT NULL AND NEW.citizen_enc IS NOT OLD.citizen_enc)
   OR (NEW.citizen_digest IS NOT NULL AND NEW.citizen_digest IS NOT OLD.citizen_digest))
 BEGIN SELECT RAISE(ABORT, 'E2202 the identity of a rated service is final'); END;
+-- The erase of abandoned services' identities (never sent) by a seek: 0003's services_citizen lists every
+-- service still holding an identity, which during a backlog drain is most of them, at every erase slice.
+CREATE INDEX services_abandoned_identity ON services (closed_at)
+  WHERE outcome = 'abandoned' AND citizen_enc IS NOT NULL;
 -- The id-burst rule counts a card's ratings through its services (written when the service or card arrives).
 CREATE INDEX services_digest ON services (citizen_digest) WHERE citizen_digest IS NOT NULL;
 

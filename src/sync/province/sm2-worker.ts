@@ -27,6 +27,12 @@ const { parentPort, workerData } = require('node:worker_threads');
 // calling thread): draining a backlog keeps a core busy with SM2, and a citizen's press on the main thread
 // must win the CPU at once (drain benchmark: press → stored p99 within 2× of idle). Elsewhere: no-op.
 try { require('node:os').setPriority(0, workerData.nice); } catch {}
+if (workerData.idleClass) {
+  try {
+    const tid = require('node:fs').readlinkSync('/proc/thread-self').split('/').pop();
+    require('node:child_process').execFile('chrt', ['--idle', '-p', '0', tid], () => {});
+  } catch {}
+}
 const { sm2 } = require(workerData.library);
 const points = new Map();
 const utf8 = new TextEncoder(); // the same UTF-8 encoder as sm2.ts, never the library's own (see src/crypto/sm3.ts)
@@ -53,7 +59,7 @@ export function createSm2Worker(): Sm2Encryptor {
   // (drain benchmark: kiosk RSS ≤ 250 MB) at no measurable cost in speed.
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { library, nice: SM2_WORKER_NICE },
+    workerData: { library, nice: SM2_WORKER_NICE, idleClass: true },
     resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 48 },
   });
   worker.unref();

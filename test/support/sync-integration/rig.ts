@@ -12,7 +12,7 @@ import { parseConfig, type KioskConfig } from '../../../src/config/schema.js';
 import { silentLogger } from '../../../src/app/logger.js';
 import { startSyncServices, type SyncServices } from '../../../src/app/sync-wiring.js';
 import type { LevelKey } from '../../../src/shared/levels.js';
-import { openStore, type KioskStore } from '../../../src/store/index.js';
+import { openStore, type KioskStore, type ServiceRow } from '../../../src/store/index.js';
 import { buildRecordDraft } from '../../../src/sync/province/national-template/record.js';
 import { generateSm2KeyPair } from '../../../src/sync/province/sm2.js';
 import { uuidv7 } from '../../../src/sync/uuidv7.js';
@@ -98,15 +98,13 @@ let ticketCounter = 0;
 const run = randomUUID().slice(0, 6);
 
 /**
- * One completed service and its rating through the real commit path. Ticket numbers are unique per
- * process run, so the fallback projectNo (`Q` + hall + day + ticket) never collides at the province.
- * Every fourth rating is real-name. Returns the seq the rating got (the store's last link after commit).
+ * A completed service as the window system reports it (before the citizen presses). Ticket numbers are unique
+ * per process run, so the fallback projectNo (`Q` + hall + day + ticket) never collides at the province.
+ * Every fourth one is real-name.
  */
-export function rateOne(stack: Pick<Stack, 'store' | 'sync'>, i: number, at = Date.now()): number {
+export function completeService(stack: Pick<Stack, 'store'>, i: number, at = Date.now()): ServiceRow {
   ticketCounter += 1;
-  const level = levelFor(i);
-  const bad = level === 'dissatisfied' || level === 'very_dissatisfied';
-  const service = stack.store.insertService({
+  return stack.store.insertService({
     ticketNo: `T${run}${process.pid}x${ticketCounter}`,
     projectNo: null,
     serviceNumber: '1',
@@ -122,6 +120,17 @@ export function rateOne(stack: Pick<Stack, 'store' | 'sync'>, i: number, at = Da
         ? { certKey: '46010019900101123X', userName: '张三', userProp: '1', userPageType: '111' }
         : null,
   });
+}
+
+/** The citizen's press on a completed service, through the real commit path; returns the rating's seq. */
+export function pressFor(
+  stack: Pick<Stack, 'store' | 'sync'>,
+  service: ServiceRow,
+  i: number,
+  at = Date.now(),
+) {
+  const level = levelFor(i);
+  const bad = level === 'dissatisfied' || level === 'very_dissatisfied';
   stack.sync.commitRating({
     sessionId: service.sessionId,
     serviceId: service.id,
@@ -134,6 +143,11 @@ export function rateOne(stack: Pick<Stack, 'store' | 'sync'>, i: number, at = Da
     source: 'pad',
   });
   return stack.store.lastLink().seq;
+}
+
+/** One completed service and its rating (completeService + pressFor). Returns the rating's seq. */
+export function rateOne(stack: Pick<Stack, 'store' | 'sync'>, i: number, at = Date.now()): number {
+  return pressFor(stack, completeService(stack, i, at), i, at);
 }
 
 /** Polls `check` until it returns true or `timeoutMs` passes (then throws with `what`). */

@@ -129,7 +129,6 @@ export class MemoryOutbox implements OutboxPort {
     return { erased, more: false };
   }
 
-
   lastLink(): { seq: number; hash: string } {
     const last = this.rows[this.rows.length - 1]?.item.record;
     return { seq: last?.seq ?? 0, hash: last?.hash ?? GENESIS_PREV_HASH };

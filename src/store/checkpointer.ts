@@ -1,0 +1,76 @@
+/**
+ * WAL checkpoints on their own thread and SQLite connection. A PASSIVE checkpoint copies every WAL page written
+ * since the last one into the database file and fsyncs it: after a busy spell (a backlog drain, a PII erase)
+ * that took 6–20 ms of the main thread every 5 s, in front of whatever press came next (drain benchmark).
+ * Any connection may checkpoint a WAL database; PASSIVE never waits for the writer, so the kiosk's commits go
+ * on meanwhile. Started on first use, so stores that are opened and closed without idle maintenance (tests,
+ * tools) never start a thread.
+ */
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+export interface Checkpointer {
+  /** Asks for a PASSIVE checkpoint; ignored while one is running. */
+  request(): void;
+  /** Stops the thread (its connection is closed first); safe to call more than once. */
+  close(): void;
+}
+
+// Plain CommonJS evaluated in the worker (no TypeScript loader needed, as src/sync/province/sm2-worker.ts).
+const SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.library);
+const db = new Database(workerData.path, { fileMustExist: true });
+// A checkpoint must sync the database file before the WAL can be reused: FULL, as the kiosk's connection.
+db.pragma('synchronous = FULL');
+db.pragma('wal_autocheckpoint = 0');
+parentPort.on('message', (message) => {
+  if (message === 'close') {
+    db.close();
+    parentPort.close();
+    return;
+  }
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+    parentPort.postMessage({ ok: true });
+  } catch (error) {
+    parentPort.postMessage({ ok: false, error: String((error && error.message) || error) });
+  }
+});
+`;
+
+export function createCheckpointer(path: string, onError: (message: string) => void): Checkpointer {
+  let worker: Worker | null = null;
+  let running = false;
+  let closed = false;
+  const start = (): Worker => {
+    const library = createRequire(import.meta.url).resolve('better-sqlite3');
+    const w = new Worker(SOURCE, { eval: true, workerData: { library, path } });
+    w.unref();
+    w.on('message', (message: { ok: boolean; error?: string }) => {
+      running = false;
+      if (!message.ok) onError(message.error ?? 'checkpoint failed');
+    });
+    w.on('error', (error) => {
+      running = false;
+      worker = null; // a later request starts a fresh thread
+      onError(String(error));
+    });
+    return w;
+  };
+  return {
+    request() {
+      if (closed || running) return;
+      worker ??= start();
+      running = true;
+      worker.postMessage('checkpoint');
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      // The worker closes its connection, then its port; it exits by itself (unref'd, nothing awaits it).
+      worker?.postMessage('close');
+      worker = null;
+    },
+  };
+}

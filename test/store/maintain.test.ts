@@ -1,0 +1,44 @@
+import Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { KioskStore } from '../../src/store/types.js';
+import { until } from '../support/polling.js';
+import { open, rateNewService, tempDir, type TempDir } from './helpers.js';
+
+let t: TempDir;
+let store: KioskStore;
+beforeEach(() => {
+  t = tempDir();
+  store = open(t.dbPath);
+});
+afterEach(() => {
+  store.close();
+  t.cleanup();
+});
+
+describe('idle maintenance', () => {
+  it('copies the WAL into the database file on its own thread, and the ratings are all there', async () => {
+    for (let i = 0; i < 200; i++) rateNewService(store, 'satisfied', 1_000 + i);
+    const before = statSync(t.dbPath).size;
+    store.maintain();
+    await until('the checkpoint thread to copy the WAL', () => statSync(t.dbPath).size > before);
+    // Another connection sees every rating (from the file and whatever is still in the WAL).
+    const db = new Database(t.dbPath, { readonly: true });
+    expect(db.prepare('SELECT count(*) AS n FROM ratings').get()).toEqual({ n: 200 });
+    db.close();
+    // Commits go on meanwhile and after.
+    rateNewService(store, 'basic', 5_000);
+    expect(store.lastLink().seq).toBe(201);
+  });
+
+  it('fills the day reports’ time index in bounded steps until it has caught up', () => {
+    for (let i = 0; i < 1_200; i++) rateNewService(store, 'satisfied', 1_000 + i);
+    expect([1, 2, 3, 4].map(() => store.catchUpTimeIndex())).toEqual([500, 500, 200, 0]);
+    expect(store.ratingsSummary(0, 10_000).total).toBe(1_200);
+  });
+
+  it('can be called after close without effect', () => {
+    store.close();
+    expect(() => store.maintain()).not.toThrow();
+  });
+});
