@@ -147,10 +147,12 @@ describe('no citizen PII in clear anywhere on the device', () => {
     }
     expect(queryDb<{ n: number }>(sec.dataDir, 'SELECT count(*) AS n FROM ratings')[0]?.n).toBe(12);
 
-    // Before delivery: PII is on disk, encrypted only.
+    // Before delivery: PII is on disk, encrypted only, once per rated service (a rating refers to it).
     expect(
-      queryDb<{ n: number }>(sec.dataDir, 'SELECT count(*) AS n FROM ratings WHERE pii_enc IS NOT NULL')[0]
-        ?.n,
+      queryDb<{ n: number }>(
+        sec.dataDir,
+        'SELECT count(*) AS n FROM services WHERE citizen_enc IS NOT NULL AND rating_seq IS NOT NULL',
+      )[0]?.n,
     ).toBe(12);
     expect(findClear(filesOf(sec.dataDir), PEOPLE)).toEqual([]);
 
