@@ -121,7 +121,7 @@ export async function createKioskCore(options: CoreOptions): Promise<RunningCore
     cleanups.push(() => store.close());
     // Idle maintenance (time index, high-water mark, WAL checkpoint) runs here, between ratings, never
     // inside a commit (see openStore).
-    const maintenanceTimer = setInterval(() => store.maintain(), 5_000);
+    const maintenanceTimer = setInterval(() => void store.maintain(), 5_000);
     maintenanceTimer.unref();
     cleanups.push(() => clearInterval(maintenanceTimer));
     const chain = store.chainStatus();

@@ -47,12 +47,26 @@ export function canonicalRecord(record: ChainRecord): string {
       throw new TypeError(`${key} must be a string`);
     }
   }
-  // Record keys are ASCII, where the default sort (UTF-16 units) is code-point order; the comparator only
-  // runs for a key with a surrogate. With a key list as replacer, JSON.stringify writes exactly those keys in
-  // that order, in one native call: this function is on the press path (issue 2 commit benchmark).
-  if (keys.some((k) => SURROGATE.test(k))) keys.sort(byCodePoint);
-  else keys.sort();
-  return JSON.stringify(source, keys);
+  // With a key list as replacer, JSON.stringify writes exactly those keys in that order, in one native call.
+  return JSON.stringify(source, sortedKeys(keys));
+}
+
+/**
+ * The keys in code-point order, memoised by the unsorted list: records of one kind share one shape, so on the
+ * press path this is one lookup (issue 2 commit benchmark). Bounded, since a shape is a set of field names.
+ */
+const SORTED = new Map<string, string[]>();
+function sortedKeys(keys: string[]): string[] {
+  const shape = keys.join('\u0000');
+  let sorted = SORTED.get(shape);
+  if (!sorted) {
+    // Record keys are ASCII, where the default sort (UTF-16 units) is code-point order; the comparator only
+    // runs for a key with a surrogate.
+    sorted = keys.some((k) => SURROGATE.test(k)) ? [...keys].sort(byCodePoint) : [...keys].sort();
+    if (SORTED.size >= 256) SORTED.clear();
+    SORTED.set(shape, sorted);
+  }
+  return sorted;
 }
 
 /** hash = SM3(UTF-8(prevHash + canonical)), lower-case hex. */

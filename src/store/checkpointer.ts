@@ -10,8 +10,8 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
 export interface Checkpointer {
-  /** Asks for a PASSIVE checkpoint; ignored while one is running. */
-  request(): void;
+  /** Asks for a PASSIVE checkpoint (none twice at once); resolves when the one running now has finished. */
+  request(): Promise<void>;
   /** Stops the thread (its connection is closed first); safe to call more than once. */
   close(): void;
 }
@@ -41,33 +41,46 @@ parentPort.on('message', (message) => {
 
 export function createCheckpointer(path: string, onError: (message: string) => void): Checkpointer {
   let worker: Worker | null = null;
-  let running = false;
+  let running: Promise<void> | null = null;
+  let settle: (() => void) | null = null;
   let closed = false;
+  const finished = () => {
+    worker?.unref();
+    running = null;
+    settle?.();
+    settle = null;
+  };
   const start = (): Worker => {
     const library = createRequire(import.meta.url).resolve('better-sqlite3');
     const w = new Worker(SOURCE, { eval: true, workerData: { library, path } });
-    w.unref();
     w.on('message', (message: { ok: boolean; error?: string }) => {
-      running = false;
+      finished();
       if (!message.ok) onError(message.error ?? 'checkpoint failed');
     });
     w.on('error', (error) => {
-      running = false;
+      finished();
       worker = null; // a later request starts a fresh thread
       onError(String(error));
     });
+    // After the listeners: adding a 'message' listener refs the worker again, which would keep a process that
+    // never closes its store (a tool, a test) alive.
+    w.unref();
     return w;
   };
   return {
     request() {
-      if (closed || running) return;
+      if (closed) return Promise.resolve();
+      if (running) return running;
       worker ??= start();
-      running = true;
+      running = new Promise<void>((resolve) => (settle = resolve));
+      worker.ref(); // while a checkpoint runs, whoever awaits it keeps the process up
       worker.postMessage('checkpoint');
+      return running;
     },
     close() {
       if (closed) return;
       closed = true;
+      finished();
       // The worker closes its connection, then its port; it exits by itself (unref'd, nothing awaits it).
       worker?.postMessage('close');
       worker = null;

@@ -103,14 +103,15 @@ function assemble(db: Database.Database, path: string, now: () => number, ctx: S
       db.close();
     },
     maintain() {
-      if (closed) return;
+      if (closed) return Promise.resolve();
       stats.catchUpTimeIndex();
       // The high-water mark follows here, not at every commit (a write syscall on the press path): it may lag
       // the last few seconds of ratings, which can only miss a rollback to a copy that recent, never report
       // a false one (high-water.ts).
       highWater.raise(ratings.lastLink().seq);
-      if (checkpointOffThread) checkpointer.request();
-      else db.pragma('wal_checkpoint(PASSIVE)');
+      if (checkpointOffThread) return checkpointer.request();
+      db.pragma('wal_checkpoint(PASSIVE)');
+      return Promise.resolve();
     },
     chainStatus: () => ({ ...openStatus }),
     verifyChain: (at) => ratings.verify(at),

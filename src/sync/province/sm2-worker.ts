@@ -62,7 +62,6 @@ export function createSm2Worker(): Sm2Encryptor {
     workerData: { library, nice: SM2_WORKER_NICE, idleClass: true },
     resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 48 },
   });
-  worker.unref();
   let nextId = 0;
   const waiting = new Map<number, { resolve: (cipher: string) => void; reject: (error: Error) => void }>();
   const failAll = (error: Error) => {
@@ -78,6 +77,8 @@ export function createSm2Worker(): Sm2Encryptor {
   });
   worker.on('error', (error) => failAll(error));
   worker.on('exit', () => failAll(new Error('SM2 worker stopped')));
+  // After the listeners: adding a 'message' listener refs the worker again (it must not keep the process alive).
+  worker.unref();
   return {
     encrypt(text, publicKey) {
       return new Promise((resolve, reject) => {

@@ -77,7 +77,7 @@ export function startStack(dbPath: string, config: KioskConfig, piiKey: Buffer =
   const store = openStore({ path: dbPath, piiKey });
   const sync = startSyncServices({ config, store, now: Date.now, log: silentLogger, version: '0.0.0-test' });
   // As core-factory: WAL checkpoints from a timer, never inside a commit (openStore disables autocheckpoint).
-  const maintenanceTimer = setInterval(() => store.maintain(), 5_000);
+  const maintenanceTimer = setInterval(() => void store.maintain(), 5_000);
   maintenanceTimer.unref();
   return {
     store,
