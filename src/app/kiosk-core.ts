@@ -9,7 +9,8 @@ import type { KioskApiProvider } from '../host/provider.js';
 import type { CompletedServiceInput, LinkBackend, LinkEvent, ServiceState } from '../link/index.js';
 import type { SessionEffect, WindowStatus } from '../session/index.js';
 import type { KioskApi, KioskView, Language } from '../shared/kiosk-api.js';
-import { HOST_ERRORS, KioskError, LINK_ERRORS } from '../shared/errors/index.js';
+import { KioskError, LINK_ERRORS } from '../shared/errors/index.js';
+import { createCspReporter, type CspReporter } from './csp-reporter.js';
 import { DEFAULT_KEY_LEVELS, type LevelKey } from '../shared/levels.js';
 import type { CitizenIdentity, KioskStore } from '../store/index.js';
 import type { CatalogueSource } from './catalogue-source.js';
@@ -77,9 +78,10 @@ export class KioskCore implements LinkBackend {
   /** Sign-ins and sign-outs go to the audit trail (the factory's, or one on this store). */
   private readonly audit: AuditTrail;
   /** CSP violations the page reported (E8013), shown on diagnostics. */
-  private cspViolations = 0;
+  private readonly csp: CspReporter;
 
   constructor(private deps: KioskCoreDeps) {
+    this.csp = createCspReporter(deps.log);
     this.language = deps.config.ui.defaultLanguage;
     this.largeType = deps.config.ui.largeType;
     const s = deps.config.session;
@@ -143,7 +145,7 @@ export class KioskCore implements LinkBackend {
   }
 
   cspViolationCount(): number {
-    return this.cspViolations;
+    return this.csp.count();
   }
 
   currentConfig(): KioskConfig {
@@ -436,16 +438,7 @@ export class KioskCore implements LinkBackend {
         setLargeType: (on) => {
           this.largeType = on;
         },
-        cspViolation: (directive, blockedOrigin) => {
-          this.cspViolations += 1;
-          // Logged up to 20 times per run: a flood must not fill the disk, the count keeps going up.
-          if (this.cspViolations <= 20)
-            this.deps.log({
-              level: 'warn',
-              code: HOST_ERRORS.cspViolation.code,
-              msg: `CSP violation: ${directive} ${blockedOrigin}`,
-            });
-        },
+        cspViolation: (directive, blockedOrigin) => this.csp.report(directive, blockedOrigin),
       }),
       ...adminApi(this.deps.admin, () => this.publish()),
     };
