@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RecordDraft } from '../src/shared/province-record.js';
+import { withoutPii, type RecordDraft } from '../src/shared/province-record.js';
 import { openStore } from '../src/store/store.js';
 import { percentile, type BenchRow } from './types.js';
 
@@ -45,12 +45,6 @@ function draft(i: number): RecordDraft {
     isDefault: '0',
     flags: [],
   };
-}
-
-/** The draft as the kiosk hands it to the store: the identity stays sealed in the service row. */
-function withoutPii(d: RecordDraft): RecordDraft {
-  const { certKey: _certKey, userName: _userName, ...rest } = d;
-  return rest;
 }
 
 const VERIFY_RECORDS = 5_000;

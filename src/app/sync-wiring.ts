@@ -18,6 +18,7 @@ import {
   type RatingForRecord,
 } from '../sync/province/national-template/record.js';
 import { uuidv7 } from '../sync/uuidv7.js';
+import { withoutPii } from '../shared/province-record.js';
 import { assetPath } from './asset-paths.js';
 import type { CatalogueSource } from './catalogue-source.js';
 import type { Logger } from './logger.js';
@@ -87,9 +88,9 @@ export function startSyncServices(options: SyncWiringOptions): SyncServices {
     sessionId: string | null,
     padEvent?: RatingToCommit['padEvent'],
   ) => {
-    // The identity (when there is one) is the service's own, already sealed in its row: the store copies
-    // the ciphertext instead of encrypting it again on the press path.
-    const { certKey: _certKey, userName: _userName, ...draft } = buildRecordDraft(rating, config);
+    // The identity (when there is one) is the service's own, already sealed in its row, which the rating
+    // refers to: nothing is encrypted again on the press path.
+    const draft = withoutPii(buildRecordDraft(rating, config));
     store.commitRating({
       serviceId,
       level: rating.level,

@@ -5,6 +5,7 @@
  */
 import type { DeadLetter, DefaultCandidate, OutboxItem, OutboxStats } from '../sync/outbox-port.js';
 import type { StoreContext } from './context.js';
+import { createMarks } from './marks.js';
 import { PII_OF, type RatingsRepo } from './ratings-repo.js';
 
 /** A citizen digest is kept one day past the erase cut-off: the id-burst rule (domain-rules §7) counts per day. */
@@ -76,8 +77,7 @@ export function createOutboxRepo(ctx: StoreContext, ratings: RatingsRepo) {
      WHERE d.resent_at IS NULL AND NOT EXISTS (SELECT 1 FROM deliveries x WHERE x.seq = d.seq)
      ORDER BY d.seq`,
   );
-  const eraseMark = db.prepare<[string], { value: number }>('SELECT value FROM marks WHERE name = ?');
-  const setEraseMark = db.prepare('UPDATE marks SET value = ? WHERE name = ?');
+  const marks = createMarks(db);
   const deliveriesAfter = db.prepare<[number, number], { id: number; seq: number; delivered_at: number }>(
     'SELECT id, seq, delivered_at FROM deliveries WHERE id > ? ORDER BY id LIMIT ?',
   );
@@ -123,7 +123,7 @@ export function createOutboxRepo(ctx: StoreContext, ratings: RatingsRepo) {
     budget: number,
     erase: (seq: number) => number,
   ): { erased: number; more: boolean } {
-    let from = eraseMark.get(mark)?.value ?? 0;
+    let from = marks.get(mark);
     let erased = 0;
     let left = Math.max(0, Math.trunc(budget));
     let more = false;
@@ -145,7 +145,7 @@ export function createOutboxRepo(ctx: StoreContext, ratings: RatingsRepo) {
       }
       if (reachedCutoff || rows.length === 0) break;
     }
-    setEraseMark.run(from, mark);
+    marks.set(mark, from);
     return { erased, more };
   }
 

@@ -4,8 +4,7 @@
  */
 import type { LevelKey } from '../shared/levels.js';
 import { isBadLevel } from '../shared/levels.js';
-import type { PII_FIELDS } from '../shared/province-record.js';
-import { GENESIS_PREV_HASH, type ProvinceRecord } from '../shared/province-record.js';
+import { GENESIS_PREV_HASH, hasPii, PII_FIELDS, type ProvinceRecord } from '../shared/province-record.js';
 import { KioskError } from '../shared/errors/kiosk-error.js';
 import { STORE_ERRORS } from '../shared/errors/store.js';
 import { canonicalRecord, createChainVerifier, type ChainRecord } from './chain.js';
@@ -128,10 +127,9 @@ export function createRatingsRepo(ctx: StoreContext) {
   /** Only certKey and userName: a service's blob also holds userProp and userPageType. */
   function decryptPii(blob: string | null): Pii {
     if (!blob) return {};
-    const { certKey, userName } = JSON.parse(cipher.decrypt(blob)) as Pii;
+    const sealed = JSON.parse(cipher.decrypt(blob)) as Pii;
     const pii: Pii = {};
-    if (certKey !== undefined) pii.certKey = certKey;
-    if (userName !== undefined) pii.userName = userName;
+    for (const field of PII_FIELDS) if (sealed[field] !== undefined) pii[field] = sealed[field];
     return pii;
   }
 
@@ -143,7 +141,7 @@ export function createRatingsRepo(ctx: StoreContext) {
   return {
     commitRating(input: CommitRatingInput): CommitResult {
       checkDraft(input.level, input.draft);
-      if (input.draft.certKey !== undefined || input.draft.userName !== undefined) {
+      if (hasPii(input.draft)) {
         // domain-rules §5: the identity is sealed once, in the service row; a draft never carries it.
         throw new KioskError(STORE_ERRORS.invalidRecord, undefined, {
           reason: 'a rating takes its identity from its service (insertService / setServiceCitizen)',

@@ -7,10 +7,14 @@
  */
 import { LEVEL_KEYS, type LevelKey } from '../shared/levels.js';
 import type { StoreContext } from './context.js';
+import { createMarks } from './marks.js';
 import type { RatingsSummary, StoreCounts } from './types.js';
 
 export const BAD_LEVELS_SQL = `('dissatisfied','very_dissatisfied')`;
 const SATISFIED_LEVELS_SQL = `('very_satisfied','satisfied','basic')`;
+
+/** The time index's mark (marks.ts): ratings up to this seq are in ratings_by_time. */
+const TIME_MARK = 'index.time';
 
 /** Ratings added to the time index per idle tick (about a millisecond; a kiosk adds a few per tick). */
 const TIME_INDEX_STEP = 500;
@@ -28,7 +32,7 @@ export function createStatsRepo(ctx: StoreContext) {
        WHERE t.created_at >= @from AND t.created_at < @to
      UNION ALL
      SELECT level, is_default FROM ratings
-       WHERE seq > (SELECT value FROM marks WHERE name = 'index.time') AND created_at >= @from AND created_at < @to)`;
+       WHERE seq > (SELECT value FROM marks WHERE name = '${TIME_MARK}') AND created_at >= @from AND created_at < @to)`;
   const byLevel = db.prepare<[Period], { level: LevelKey; n: number; defaults: number }>(
     `SELECT level, count(*) AS n, sum(is_default) AS defaults FROM ${IN_PERIOD} GROUP BY level`,
   );
@@ -52,20 +56,19 @@ export function createStatsRepo(ctx: StoreContext) {
        (SELECT count(*) FROM suppressed_presses) AS suppressed, (SELECT count(*) FROM abandoned) AS abandoned,
        (SELECT count(*) FROM services) AS services`,
   );
-  const timeMark = db.prepare<[], { value: number }>(`SELECT value FROM marks WHERE name = 'index.time'`);
+  const marks = createMarks(db);
   const indexAfter = db.prepare(
     `INSERT INTO ratings_by_time (created_at, seq) SELECT created_at, seq FROM ratings WHERE seq > ? AND seq <= ?`,
   );
   const lastSeq = db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM ratings');
-  const setTimeMark = db.prepare(`UPDATE marks SET value = ? WHERE name = 'index.time'`);
   const catchUp = db.transaction((): number => {
-    const from = timeMark.get()!.value;
+    const from = marks.get(TIME_MARK);
     // Bounded: after a migration or a long backlog fill, the index catches up over several idle ticks
     // instead of holding the main thread (the queries are exact either way).
     const to = Math.min(lastSeq.get()!.seq ?? 0, from + TIME_INDEX_STEP);
     if (to <= from) return 0;
     indexAfter.run(from, to);
-    setTimeMark.run(to);
+    marks.set(TIME_MARK, to);
     return to - from;
   });
 

@@ -37,11 +37,12 @@ export function openStore(options: StoreOptions): KioskStore {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
-    // No automatic checkpoint inside a commit: a rating writes ~8 pages, so SQLite's default (every 1000
-    // pages) would land a checkpoint fsync on the press → stored path every ~125 ratings. The app runs
+    // No automatic checkpoint inside a commit: SQLite's default (every 1000 pages) would land a checkpoint's
+    // copy and fsync on the press → stored path every few hundred ratings. The app runs
     // `maintain()` from an idle timer instead (src/app/core-factory.ts), which bounds the WAL.
     db.pragma('wal_autocheckpoint = 0');
-    // Overwrite freed content (erased PII ciphertexts) instead of leaving it in free pages.
+    // Zero the bytes an erased PII ciphertext leaves inside its page (FAST: wherever that adds no I/O; the
+    // page is rewritten by the erase anyway). ON would also overwrite freed pages, extra writes per erase.
     db.pragma('secure_delete = FAST');
   } catch (cause) {
     throw new KioskError(STORE_ERRORS.openFailed, undefined, undefined, { cause });

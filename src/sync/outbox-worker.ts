@@ -102,6 +102,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const attemptTimer = new TimerSlot(timers);
   const piiTimer = new TimerSlot(timers);
   const aheadTimer = new TimerSlot(timers);
+  const eraseTimer = new TimerSlot(timers);
   let running: Promise<void> | null = null;
   let started = false;
   let batchLimit = options.batchSize;
@@ -154,7 +155,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         const step = port.erasePii(now() - options.piiRetentionDays * 86_400_000, ERASE_SLICE);
         erased += step.erased;
         if (step.more && started) {
-          setTimeout(slice, ERASE_PAUSE_MS);
+          eraseTimer.arm(slice, ERASE_PAUSE_MS);
           return;
         }
         if (erased > 0) log('sync.pii-erased', { count: erased });
@@ -329,6 +330,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       attemptTimer.clear();
       piiTimer.clear();
       aheadTimer.clear();
+      eraseTimer.clear();
+      sweeping = false; // an erase cut short resumes from its mark at the next sweep
       await running;
       attemptTimer.clear(); // the cycle that just ended may have scheduled its next attempt
       aheadTimer.clear();

@@ -12,6 +12,7 @@ import { parseConfig, type KioskConfig } from '../../../src/config/schema.js';
 import { silentLogger } from '../../../src/app/logger.js';
 import { startSyncServices, type SyncServices } from '../../../src/app/sync-wiring.js';
 import type { LevelKey } from '../../../src/shared/levels.js';
+import { withoutPii } from '../../../src/shared/province-record.js';
 import { openStore, type KioskStore, type ServiceRow } from '../../../src/store/index.js';
 import { buildRecordDraft } from '../../../src/sync/province/national-template/record.js';
 import { generateSm2KeyPair } from '../../../src/sync/province/sm2.js';
@@ -201,32 +202,30 @@ export function commitBacklog(store: KioskStore, config: KioskConfig, n: number)
       citizen,
     });
     // As the kiosk does (src/app/sync-wiring.ts): the identity stays sealed in the service row.
-    const {
-      certKey: _certKey,
-      userName: _userName,
-      ...draft
-    } = buildRecordDraft(
-      {
-        ratingId: uuidv7(at, rand),
-        level,
-        reasons: bad ? ['501'] : [],
-        text: '',
-        catalogueVersion: 'hi-2026.1',
-        assessedAt: at,
-        service: {
-          ticketNo: `B${i}`,
-          projectNo,
-          taskCode: '11460100MB1234567X4460117001000',
-          taskName: '食品经营许可',
-          serviceNumber: '1',
-          completedAt: at - 60_000,
+    const draft = withoutPii(
+      buildRecordDraft(
+        {
+          ratingId: uuidv7(at, rand),
+          level,
+          reasons: bad ? ['501'] : [],
+          text: '',
+          catalogueVersion: 'hi-2026.1',
+          assessedAt: at,
+          service: {
+            ticketNo: `B${i}`,
+            projectNo,
+            taskCode: '11460100MB1234567X4460117001000',
+            taskName: '食品经营许可',
+            serviceNumber: '1',
+            completedAt: at - 60_000,
+          },
+          staff: { id: 'S042', name: '王芳' },
+          citizen,
+          flags: [],
+          isDefault: false,
         },
-        staff: { id: 'S042', name: '王芳' },
-        citizen,
-        flags: [],
-        isDefault: false,
-      },
-      config,
+        config,
+      ),
     );
     store.commitRating({ serviceId: service.id, level, draft, source: 'backlog', sessionId: null, at });
   }
