@@ -7,7 +7,6 @@
  */
 import { createOutboxWorker, type OutboxWorker } from '../src/sync/outbox-worker.js';
 import { encryptPayload } from '../src/sync/province/national-template/envelope.js';
-import { createSm2Worker } from '../src/sync/province/sm2-worker.js';
 import { buildRecordDraft } from '../src/sync/province/national-template/record.js';
 import { FakeAdapter, fail, networkDown } from '../test/sync/support/fake-adapter.js';
 import { commitRatings, PROVINCE_KEYS, rating, recordConfig } from '../test/sync/support/fixtures.js';
@@ -38,24 +37,7 @@ async function benchEncrypt(): Promise<Figure[]> {
     await encryptPayload({ records }, PROVINCE_KEYS.publicKey);
     times.push(performance.now() - t0);
   }
-  // The kiosk encrypts on a worker thread: what the main thread still spends per batch is the hand-over.
-  const worker = createSm2Worker();
-  await encryptPayload({ records }, PROVINCE_KEYS.publicKey, worker);
-  const blocked: number[] = [];
-  for (let i = 0; i < 15; i++) {
-    const t0 = performance.now();
-    const pending = encryptPayload({ records }, PROVINCE_KEYS.publicKey, worker);
-    blocked.push(performance.now() - t0);
-    await pending;
-  }
-  await worker.close();
   return [
-    {
-      name: 'sync.sm2-worker-main-thread-per-batch',
-      value: Number(median(blocked).toFixed(2)),
-      unit: 'ms',
-      target: 'small vs the inline figure',
-    },
     {
       name: 'sync.sm2-encrypt-100-records',
       value: Number(median(times).toFixed(2)),

@@ -132,7 +132,7 @@ export async function createKioskCore(options: CoreOptions): Promise<RunningCore
         msg: `hash chain broken at seq ${chain.brokenAt}`,
       });
 
-    const sync = startSyncServices({ config, store, now, log, version: KIOSK_VERSION });
+    const sync = startSyncServices({ config, store, now, log, version: KIOSK_VERSION, piiKey });
     cleanups.push(() => sync.stop());
 
     const audit = createAuditTrail(store, now);

@@ -9,9 +9,8 @@ import type { KioskStore } from '../store/index.js';
 import { createCatalogueService, readBuiltinCatalogue } from '../sync/catalogue.js';
 import { startDefaultRatingJob } from '../sync/defaults.js';
 import { createHeartbeat, isOnlineState } from '../sync/heartbeat.js';
-import { createOutboxWorker } from '../sync/outbox-worker.js';
+import { startDeliveryThread } from '../sync/delivery/host.js';
 import { createNationalTemplateAdapter } from '../sync/province/national-template/adapter.js';
-import { createSm2Worker } from '../sync/province/sm2-worker.js';
 import {
   buildRecordDraft,
   fallbackProjectNo,
@@ -42,6 +41,8 @@ export interface SyncWiringOptions {
   now: () => number;
   log: Logger;
   version: string;
+  /** The store's PII key: the delivery thread reads and rebuilds records on its own connection. */
+  piiKey: Buffer;
 }
 
 const randomBytes = (n: number) => new Uint8Array(crypto.randomBytes(n));
@@ -51,9 +52,7 @@ export function startSyncServices(options: SyncWiringOptions): SyncServices {
   const p = config.province;
   const syncLog = (event: string, details: Record<string, unknown>) =>
     log({ level: 'info', msg: event, ...details });
-  // SM2 runs on a worker thread so a batch being encrypted never delays a citizen's press → stored commit.
-  const encryptor = createSm2Worker();
-  const adapter = createNationalTemplateAdapter({
+  const province = {
     baseUrl: p.baseUrl,
     appMark: p.appMark,
     appWord: p.appWord,
@@ -61,17 +60,22 @@ export function startSyncServices(options: SyncWiringOptions): SyncServices {
     deviceId: config.deviceId,
     caBundle: p.caBundle,
     timeoutMs: p.timeoutMs,
-    now,
-    encryptor,
-  });
-  const worker = createOutboxWorker({
-    port: store,
-    adapter,
+  };
+  // Delivery runs on its own thread (src/sync/delivery/): reading, encrypting and sending a batch never
+  // delays a citizen's press → stored commit; only the batch's final marks are written here.
+  const worker = startDeliveryThread({
+    store,
+    dbPath: store.path,
+    piiKey: options.piiKey,
+    province,
     batchSize: p.batchSize,
     piiRetentionDays: p.piiRetentionDays,
     now,
     log: syncLog,
   });
+  // The catalogue and the heartbeat are a request every few minutes or hours: they run here, their SM2 on
+  // the delivery thread.
+  const adapter = createNationalTemplateAdapter({ ...province, now, encryptor: worker.encryptor });
   const catalogue = createCatalogueService({
     adapter,
     port: store,
@@ -129,7 +133,6 @@ export function startSyncServices(options: SyncWiringOptions): SyncServices {
   return {
     catalogue,
     commitRating(rating) {
-      worker.citizenActive();
       const service = store.getService(rating.serviceId);
       if (!service) throw new Error(`unknown service ${rating.serviceId}`);
       const staff = service.staffId ? { id: service.staffId, name: service.staffName ?? '' } : null;
@@ -165,7 +168,11 @@ export function startSyncServices(options: SyncWiringOptions): SyncServices {
     online: () => isOnlineState(worker.status().state),
     healthy: () => worker.status().state !== 'halted',
     syncNow: () => worker.syncNow(),
-    resend: (seq) => worker.resend(seq),
+    resend(seq) {
+      const ok = store.resend(seq, now());
+      if (ok) worker.notify();
+      return ok;
+    },
     diagnostics: () => ({
       sync: worker.status(),
       outbox: store.stats(),
@@ -179,7 +186,6 @@ export function startSyncServices(options: SyncWiringOptions): SyncServices {
       catalogue.stop();
       await worker.stop();
       adapter.close();
-      await encryptor.close();
     },
   };
 }

@@ -8,6 +8,7 @@
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { BACKGROUND_THREAD_SOURCE, type BackgroundOptions } from '../shared/background-thread.js';
 
 export interface Checkpointer {
   /** Asks for a PASSIVE checkpoint (none twice at once); resolves when the one running now has finished. */
@@ -16,8 +17,12 @@ export interface Checkpointer {
   close(): void;
 }
 
-// Plain CommonJS evaluated in the worker (no TypeScript loader needed, as src/sync/province/sm2-worker.ts).
+// Plain CommonJS evaluated in the worker (no TypeScript loader needed). It first moves itself to the
+// kiosk's background CPU at a background nice value (src/shared/background-thread.ts): a checkpoint copies
+// megabytes after a busy spell, on the core the citizen's press is not using. Not the idle class: the WAL is
+// only reset once a checkpoint completes, so it must not starve behind a backlog drain.
 const SOURCE = `
+${BACKGROUND_THREAD_SOURCE}
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.library);
 const db = new Database(workerData.path, { fileMustExist: true });
@@ -52,7 +57,8 @@ export function createCheckpointer(path: string, onError: (message: string) => v
   };
   const start = (): Worker => {
     const library = createRequire(import.meta.url).resolve('better-sqlite3');
-    const w = new Worker(SOURCE, { eval: true, workerData: { library, path } });
+    const background: BackgroundOptions = { nice: 10, idleClass: false, lastCpu: true };
+    const w = new Worker(SOURCE, { eval: true, workerData: { library, path, background } });
     w.on('message', (message: { ok: boolean; error?: string }) => {
       finished();
       if (!message.ok) onError(message.error ?? 'checkpoint failed');

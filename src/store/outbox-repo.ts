@@ -3,10 +3,11 @@
  * erase after delivery (domain-rules §5). A job leaves `outbox_pending` only as a delivery (final) or a dead
  * letter (kept, resendable); both are enforced by triggers.
  */
-import type { DeadLetter, DefaultCandidate, OutboxItem, OutboxStats } from '../sync/outbox-port.js';
+import type { DeadLetter, DefaultCandidate, OutboxStats } from '../sync/outbox-port.js';
 import type { StoreContext } from './context.js';
 import { createMarks } from './marks.js';
-import { PII_OF, type RatingsRepo } from './ratings-repo.js';
+import { createPendingBatch } from './pending-batch.js';
+import type { RatingsRepo } from './ratings-repo.js';
 
 /** A citizen digest is kept one day past the erase cut-off: the id-burst rule (domain-rules §7) counts per day. */
 const DIGEST_KEEP_MS = 86_400_000;
@@ -16,25 +17,7 @@ const ERASE_CHUNK = 256;
 
 export function createOutboxRepo(ctx: StoreContext, ratings: RatingsRepo) {
   const { db } = ctx;
-  const pending = db.prepare<
-    [number],
-    {
-      seq: number;
-      bad: number;
-      attempts: number;
-      created_at: number;
-      rating_id: string;
-      record_json: string;
-      hash: string;
-      pii_enc: string | null;
-    }
-  >(
-    `SELECT p.seq, p.bad, coalesce(a.attempts, 0) AS attempts, r.created_at, r.rating_id, r.record_json, r.hash,
-       ${PII_OF} AS pii_enc
-     FROM outbox_pending p JOIN ratings r ON r.seq = p.seq LEFT JOIN services s ON s.id = r.service_id
-       LEFT JOIN outbox_attempts a ON a.seq = p.seq
-     ORDER BY p.bad DESC, p.seq LIMIT ?`,
-  );
+  const nextBatch = createPendingBatch(db, ratings.fullRecord);
   const insertDelivery = db.prepare(
     'INSERT OR IGNORE INTO deliveries (seq, delivered_at, status) VALUES (?, ?, ?)',
   );
@@ -204,16 +187,7 @@ export function createOutboxRepo(ctx: StoreContext, ratings: RatingsRepo) {
   ) as (deliveredBefore: number, budget: number) => { erased: number; more: boolean };
 
   return {
-    nextBatch(limit: number): OutboxItem[] {
-      return pending.all(Math.max(0, Math.trunc(limit))).map((row) => ({
-        seq: row.seq,
-        ratingId: row.rating_id,
-        bad: row.bad === 1,
-        record: ratings.fullRecord(row.record_json, row.hash, row.pii_enc),
-        attempts: row.attempts,
-        createdAt: row.created_at,
-      }));
-    },
+    nextBatch,
     // Delivery marks are committed without their own fsync (synchronous=NORMAL for this transaction only):
     // a mark lost to a power cut only means the record is sent again and the province answers `duplicate`,
     // which counts as delivered (province-profile.md "Uniqueness"). The next rating's FULL commit syncs the

@@ -4,12 +4,13 @@
  */
 import type { LevelKey } from '../shared/levels.js';
 import { isBadLevel } from '../shared/levels.js';
-import { GENESIS_PREV_HASH, hasPii, PII_FIELDS, type ProvinceRecord } from '../shared/province-record.js';
+import { GENESIS_PREV_HASH, hasPii } from '../shared/province-record.js';
 import { KioskError } from '../shared/errors/kiosk-error.js';
 import { STORE_ERRORS } from '../shared/errors/store.js';
 import { canonicalRecord, createChainVerifier, type ChainRecord } from './chain.js';
 import { sm3Hex } from '../crypto/sm3.js';
 import { rethrowServiceRef, sqliteCode, type StoreContext } from './context.js';
+import { createRecordRebuilder, PII_OF } from './pending-batch.js';
 import { checkDraft, levelMatches } from './record-check.js';
 import type { ChainStatus, CommitRatingInput, CommitResult, StoredRating } from './types.js';
 
@@ -18,16 +19,9 @@ interface Link {
   hash: string;
 }
 
-type Pii = Partial<Pick<ProvinceRecord, (typeof PII_FIELDS)[number]>>;
-
-/**
- * The encrypted identity of a rating `r` joined with its service `s`: ratings written before migration 0005
- * carry their own copy; later ones use the service's (erased there after delivery).
- */
-export const PII_OF = 'coalesce(r.pii_enc, s.citizen_enc)';
-
 export function createRatingsRepo(ctx: StoreContext) {
   const { db, cipher } = ctx;
+  const fullRecord = createRecordRebuilder(cipher);
   const lastLinkStmt = db.prepare<[], Link>('SELECT seq, hash FROM ratings ORDER BY seq DESC LIMIT 1');
   const insertPad = db.prepare(
     'INSERT OR IGNORE INTO pad_events (pad_serial, event_counter, at) VALUES (?, ?, ?)',
@@ -123,20 +117,6 @@ export function createRatingsRepo(ctx: StoreContext) {
     enqueue.run(bad, record.seq);
     return { seq: record.seq, hash, ratingId: draft.ratingId };
   });
-
-  /** Only certKey and userName: a service's blob also holds userProp and userPageType. */
-  function decryptPii(blob: string | null): Pii {
-    if (!blob) return {};
-    const sealed = JSON.parse(cipher.decrypt(blob)) as Pii;
-    const pii: Pii = {};
-    for (const field of PII_FIELDS) if (sealed[field] !== undefined) pii[field] = sealed[field];
-    return pii;
-  }
-
-  /** Rebuilds the full record: canonical fields + hash + PII (when not erased yet). */
-  function fullRecord(recordJson: string, hash: string, piiEnc: string | null): ProvinceRecord {
-    return { ...(JSON.parse(recordJson) as Omit<ProvinceRecord, 'hash'>), hash, ...decryptPii(piiEnc) };
-  }
 
   return {
     commitRating(input: CommitRatingInput): CommitResult {

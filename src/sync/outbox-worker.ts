@@ -4,15 +4,17 @@
  * - Retries network / 5xx / 429 / 503 / bad answers with full-jitter backoff, never sooner than Retry-After.
  * - AUTH / BAD_ENVELOPE / TIME_SKEW: stop sending, report in status(), retry every 10 min.
  * - A record is delivered only on `accepted` / `duplicate`; `rejected` → dead letter (kept, resendable).
- * - Pipelining: while batch n is in flight, batch n+1 is encrypted (SM2 is the bottleneck).
+ * - No pipelining: a batch is read and encrypted when it is due, after the previous answer. Encrypting the
+ *   next batch during the request saved under 10 % of the drain once SM2 got fast (src/crypto/sm3-core.ts),
+ *   and held a second batch in memory (drain benchmark: kiosk RSS peaks up to 265 MB against 217–238).
  * Callers are never blocked: `notify()` / `syncNow()` only schedule; the kiosk thanks the citizen regardless.
  */
 import { SYNC_ERRORS } from '../shared/errors/sync.js';
 import type { ErrorCodeInfo } from '../shared/errors/types.js';
 import { isKioskError } from '../shared/errors/kiosk-error.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
-import type { OutboxItem, OutboxPort } from './outbox-port.js';
-import type { PreparedRecords, ProvinceAdapter, SyncFailure } from './province/adapter.js';
+import type { OutboxItem, OutboxQueue } from './outbox-port.js';
+import type { ProvinceAdapter, SyncFailure } from './province/adapter.js';
 import { realTimers, TimerSlot, type Timers } from './scheduler.js';
 
 export type WorkerState = 'off' | 'idle' | 'sending' | 'backoff' | 'halted';
@@ -36,19 +38,10 @@ export interface SyncStatus {
 }
 
 export interface OutboxWorkerOptions {
-  port: OutboxPort;
+  port: OutboxQueue;
   adapter: ProvinceAdapter;
   /** config.province.batchSize (≤ 100). */
   batchSize: number;
-  /**
-   * Batch size while citizens are rating (see citizenActive): each batch is a few ms of this thread and a
-   * burst of disk writes, which a press arriving meanwhile waits behind. Default 25 (drain benchmark, presses
-   * every 50 ms throughout: press → stored p99 4.0–4.5 ms at 25 per batch against 4.8–7.3 ms at 100, while
-   * 100 000 records still drain in 47–48 s, under the 60 s target).
-   */
-  busyBatchSize?: number;
-  /** How long after the last citizen activity the smaller batches are used. Default 30 s. */
-  busyForMs?: number;
   /** config.province.piiRetentionDays (domain-rules §5). */
   piiRetentionDays: number;
   now?: () => number;
@@ -73,10 +66,6 @@ export interface OutboxWorker {
   notify(): void;
   /** Technician / diagnostics: try now, cancelling backoff or halt, but never before Retry-After. */
   syncNow(): void;
-  /** Dead letter → pending again, then try now. */
-  resend(seq: number): boolean;
-  /** A citizen is rating at this kiosk: deliver in smaller batches for a while (busyBatchSize). */
-  citizenActive(): void;
   status(): SyncStatus;
   /** A PII erase is under way (its slices are still running). */
   erasing(): boolean;
@@ -85,8 +74,6 @@ export interface OutboxWorker {
 /** Deliveries one PII-erase slice looks at (about a millisecond of the main thread), and the pause after it. */
 const ERASE_SLICE = 64;
 const ERASE_PAUSE_MS = 10;
-
-const ITEM_KEY = (items: readonly OutboxItem[]) => items.map((i) => i.seq).join(',');
 
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const { port, adapter } = options;
@@ -101,19 +88,13 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   const attemptTimer = new TimerSlot(timers);
   const piiTimer = new TimerSlot(timers);
-  const aheadTimer = new TimerSlot(timers);
   const eraseTimer = new TimerSlot(timers);
   let running: Promise<void> | null = null;
   let started = false;
+  /** The batch size now: the configured one, halved after TOO_LARGE. */
   let batchLimit = options.batchSize;
-  const busyBatchSize = Math.max(1, Math.min(options.busyBatchSize ?? 25, options.batchSize));
-  const busyForMs = options.busyForMs ?? 30_000;
-  let citizenAt = -Infinity;
-  /** The batch size now: the configured one, the smaller one while citizens rate, halved after TOO_LARGE. */
-  const limit = () => (now() - citizenAt < busyForMs ? Math.min(batchLimit, busyBatchSize) : batchLimit);
   /** Retry-After floor: no request before this instant. */
   let notBefore = 0;
-  let ahead: { key: string; prepared: Promise<PreparedRecords> } | null = null;
   const status: SyncStatus = {
     state: 'off',
     lastError: null,
@@ -150,12 +131,12 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     if (sweeping) return;
     sweeping = true;
     let erased = 0;
-    const slice = () => {
+    const slice = async () => {
       try {
-        const step = port.erasePii(now() - options.piiRetentionDays * 86_400_000, ERASE_SLICE);
+        const step = await port.erasePii(now() - options.piiRetentionDays * 86_400_000, ERASE_SLICE);
         erased += step.erased;
         if (step.more && started) {
-          eraseTimer.arm(slice, ERASE_PAUSE_MS);
+          eraseTimer.arm(() => void slice(), ERASE_PAUSE_MS);
           return;
         }
         if (erased > 0) log('sync.pii-erased', { count: erased });
@@ -164,32 +145,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       }
       sweeping = false;
     };
-    slice();
+    void slice();
   }
 
-  /** Items for the next request, skipping those in flight. */
-  function nextItems(exclude: ReadonlySet<number>): OutboxItem[] {
-    return port
-      .nextBatch(limit() + exclude.size)
-      .filter((item) => !exclude.has(item.seq))
-      .slice(0, limit());
-  }
-
-  async function prepare(items: readonly OutboxItem[]): Promise<PreparedRecords> {
-    const key = ITEM_KEY(items);
-    if (ahead && ahead.key === key) {
-      const early = ahead.prepared;
-      ahead = null;
-      try {
-        return await early;
-      } catch {
-        // the batch is encrypted again just below
-      }
-    }
-    return adapter.prepareRecords(items.map((i) => i.record));
-  }
-
-  function fail(items: readonly OutboxItem[], f: SyncFailure): 'continue' | 'wait' {
+  async function fail(items: readonly OutboxItem[], f: SyncFailure): Promise<'continue' | 'wait'> {
     const at = now();
     status.lastError = {
       code: f.error.code,
@@ -199,7 +158,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       at,
     };
     if (items.length > 0)
-      port.recordAttempt(
+      await port.recordAttempt(
         items.map((i) => i.seq),
         at,
         f.error.code,
@@ -211,7 +170,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         return 'continue';
       }
       const only = items[0];
-      if (only) port.markDead(only.seq, 'TOO_LARGE', f.message, at);
+      if (only) await port.markDead(only.seq, 'TOO_LARGE', f.message, at);
       return 'continue';
     }
     status.consecutiveFailures += 1;
@@ -229,52 +188,35 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     status.nextAttemptAt = null;
     changed();
     for (;;) {
-      let items: OutboxItem[] = [];
       try {
-        items = nextItems(new Set());
+        const items = port.nextBatch(batchLimit);
         if (items.length === 0) {
           if (unswept) sweepPii();
           schedule(idlePollMs, 'idle');
           return;
         }
-        const prepared = await prepare(items);
-        ahead = null;
+        const prepared = await adapter.prepareRecords(items.map((i) => i.record));
         status.inFlight = items.length;
         changed();
-        const pending = adapter.sendRecords(prepared);
-        // Encrypt the next batch once the request has left (the timer runs after the write is issued).
-        const inFlight = new Set(items.map((i) => i.seq));
-        aheadTimer.arm(() => {
-          try {
-            const next = nextItems(inFlight);
-            if (next.length > 0) {
-              const early = adapter.prepareRecords(next.map((i) => i.record));
-              // A failed early encryption is only logged; the batch is encrypted again when due.
-              early.catch((error: unknown) => log('sync.prepare-ahead-failed', { error: String(error) }));
-              ahead = { key: ITEM_KEY(next), prepared: early };
-            }
-          } catch (error) {
-            log('sync.prepare-ahead-failed', { error: String(error) }); // the batch is encrypted again when due
-          }
-        }, 0);
-        const outcome = await pending;
+        const outcome = await adapter.sendRecords(prepared);
         status.inFlight = 0;
         if (outcome.clockOffsetMs !== null) status.clockOffsetMs = outcome.clockOffsetMs;
         if (!outcome.ok) {
-          if (fail(items, outcome.failure) === 'wait') return;
+          if ((await fail(items, outcome.failure)) === 'wait') return;
           continue;
         }
         const at = now();
         const delivered: Array<{ seq: number; status: 'accepted' | 'duplicate' }> = [];
-        outcome.results.forEach((result, i) => {
+        for (const [i, result] of outcome.results.entries()) {
           const item = items[i]!;
           if (result.status === 'rejected') {
-            port.markDead(item.seq, result.code ?? 'REJECTED', result.message ?? '', at);
+            await port.markDead(item.seq, result.code ?? 'REJECTED', result.message ?? '', at);
           } else {
             delivered.push({ seq: item.seq, status: result.status });
           }
-        });
-        if (delivered.length > 0) port.markDelivered(delivered, at);
+        }
+        // Awaited before the queue is read again, so a delivered record never comes back in the next batch.
+        if (delivered.length > 0) await port.markDelivered(delivered, at);
         if (delivered.length < items.length) log('sync.rejected', { count: items.length - delivered.length });
         status.lastSuccessAt = at;
         status.consecutiveFailures = 0;
@@ -286,7 +228,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         const info: ErrorCodeInfo = isKioskError(error)
           ? { code: error.code, name: error.codeName, help: '' }
           : SYNC_ERRORS.worker;
-        fail([], {
+        await fail([], {
           error: info,
           action: 'retry',
           message: String(error),
@@ -329,12 +271,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       started = false;
       attemptTimer.clear();
       piiTimer.clear();
-      aheadTimer.clear();
       eraseTimer.clear();
       sweeping = false; // an erase cut short resumes from its mark at the next sweep
       await running;
       attemptTimer.clear(); // the cycle that just ended may have scheduled its next attempt
-      aheadTimer.clear();
       status.state = 'off';
       status.nextAttemptAt = null;
       changed();
@@ -343,15 +283,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     syncNow() {
       if (started && !running) schedule(0, status.state);
     },
-    resend(seq) {
-      const ok = port.resend(seq, now());
-      if (ok) notify();
-      return ok;
-    },
     status: () => ({ ...status }),
     erasing: () => sweeping,
-    citizenActive() {
-      citizenAt = now();
-    },
   };
 }

@@ -78,8 +78,9 @@ describe('Delivery through every province fault', () => {
       await vi.waitFor(() => expect(outbox.pendingCount()).toBe(0), { timeout: 15_000, interval: 20 });
       for (const dead of outbox.stats().deadLetters) {
         expect(dead.code).toBe('FAULT_REJECT');
-        expect(w.resend(dead.seq)).toBe(true);
+        expect(outbox.resend(dead.seq)).toBe(true);
       }
+      w.notify();
       await vi.waitFor(() => expect(outbox.stats().delivered).toBe(50), { timeout: 15_000, interval: 20 });
 
       const held = server.records().map((r) => r.record.ratingId);

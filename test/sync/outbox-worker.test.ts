@@ -50,29 +50,17 @@ describe('The outbox worker', () => {
     expect(worker.status()).toMatchObject({ state: 'idle', inFlight: 0, consecutiveFailures: 0 });
   });
 
-  it('sends smaller batches for a while after a citizen rates, then the configured size again', async () => {
-    const { sim, outbox, adapter, worker } = setup({ busyBatchSize: 4, busyForMs: 60_000 });
-    commitRatings(outbox, 12);
-    worker.citizenActive();
-    worker.start();
-    await sim.runUntil(() => outbox.pendingCount() === 0, 10_000, 10);
-    expect(adapter.sent.map((s) => s.ratingIds.length)).toEqual([4, 4, 4]);
-    await sim.advance(61_000);
-    commitRatings(outbox, 12);
-    worker.notify();
-    await sim.runUntil(() => outbox.pendingCount() === 0, 10_000, 10);
-    expect(adapter.sent.slice(3).map((s) => s.ratingIds.length)).toEqual([10, 2]);
-  });
-
-  it('encrypts the next batch while the current request is in flight', async () => {
+  it('encrypts each batch only when it is due, never a second one while a request is in flight', async () => {
     const { sim, outbox, adapter, worker } = setup();
-    commitRatings(outbox, 20);
+    commitRatings(outbox, 30);
     worker.start();
     await sim.runUntil(() => outbox.pendingCount() === 0, 10_000, 10);
-    const second = adapter.sent[1]!;
-    const preparedSecond = adapter.prepared.find((p) => p.ratingIds.join() === second.ratingIds.join())!;
-    expect(preparedSecond.at).toBeLessThan(adapter.sent[0]!.answeredAt!);
-    expect(adapter.prepared).toHaveLength(2); // the prepared batch was used, not encrypted again
+    expect(adapter.sent).toHaveLength(3);
+    expect(adapter.prepared).toHaveLength(3);
+    for (let i = 1; i < 3; i++) {
+      expect(adapter.prepared[i]!.ratingIds).toEqual(adapter.sent[i]!.ratingIds);
+      expect(adapter.prepared[i]!.at).toBeGreaterThanOrEqual(adapter.sent[i - 1]!.answeredAt!);
+    }
   });
 
   it('never blocks a caller: notify() returns at once while the province hangs', async () => {
@@ -185,10 +173,11 @@ describe('The outbox worker', () => {
     expect(dead).toMatchObject({ code: 'FIELD_INVALID' });
     expect(outbox.stats().delivered).toBe(4);
     reject = false;
-    expect(worker.resend(dead!.seq)).toBe(true);
+    expect(outbox.resend(dead!.seq)).toBe(true);
+    worker.notify();
     await sim.advance(1_000);
     expect(outbox.stats()).toMatchObject({ delivered: 5, depth: 0, deadLetters: [] });
-    expect(worker.resend(dead!.seq)).toBe(false);
+    expect(outbox.resend(dead!.seq)).toBe(false);
   });
 
   it('halves the batch on 413 and dead-letters a single record that is still too large', async () => {

@@ -1,6 +1,13 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sm2 } from 'sm-crypto-v2';
-import { generateSm2KeyPair, sm2Decrypt, Sm2DecryptError, sm2Encrypt } from '../../src/sync/province/sm2.js';
+import {
+  generateSm2KeyPair,
+  sm2Decrypt,
+  sm2DecryptBytes,
+  Sm2DecryptError,
+  sm2Encrypt,
+} from '../../src/sync/province/sm2.js';
 import { G, onCurve, publicKeyOf, referenceDecrypt, referenceEncrypt } from './support/sm2-reference.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -65,6 +72,40 @@ describe('SM2 for the province envelope (C1C3C2, hex with leading 04)', () => {
       const cipher = sm2Encrypt(message, publicKey);
       const plain = referenceDecrypt(cipher, d);
       expect(plain && new TextDecoder().decode(plain)).toBe(message);
+    });
+  });
+
+  describe('interop with sm-crypto-v2 (the province simulator’s and earlier kiosks’ library)', () => {
+    it('each decrypts what the other encrypted, for any bytes', () => {
+      fc.assert(
+        fc.property(fc.uint8Array({ maxLength: 400 }), (message) => {
+          const ours = sm2Encrypt(message, keys.publicKey);
+          const decrypted = sm2.doDecrypt(ours.slice(2), keys.privateKey, 1, { output: 'array' });
+          expect(Buffer.from(decrypted as Uint8Array).equals(Buffer.from(message))).toBe(true);
+          const theirs = '04' + sm2.doEncrypt(message, keys.publicKey, 1);
+          expect(Buffer.from(sm2DecryptBytes(theirs, keys.privateKey)).equals(Buffer.from(message))).toBe(
+            true,
+          );
+        }),
+        { numRuns: 60 },
+      );
+    });
+
+    it('round-trips a whole 100-record batch (about 75 KB)', () => {
+      const text = JSON.stringify({
+        records: Array.from({ length: 100 }, (_, i) => ({ i, t: '评价'.repeat(120) })),
+      });
+      expect(text.length).toBeGreaterThan(24_000);
+      const theirs = '04' + sm2.doEncrypt(new TextEncoder().encode(text), keys.publicKey, 1);
+      expect(sm2Decrypt(theirs, keys.privateKey)).toBe(text);
+      expect(sm2.doDecrypt(sm2Encrypt(text, keys.publicKey).slice(2), keys.privateKey, 1)).toBe(text);
+    });
+
+    it('refuses a malformed public or private key with a TypeError', () => {
+      expect(() => sm2Encrypt('x', '04abc')).toThrow(/130 hex/);
+      const c = sm2Encrypt('x', keys.publicKey);
+      expect(() => sm2DecryptBytes(c, 'not hex')).toThrow(TypeError);
+      expect(() => sm2DecryptBytes(c, '0')).toThrow(/out of range/);
     });
   });
 });

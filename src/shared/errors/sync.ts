@@ -67,4 +67,9 @@ export const SYNC_ERRORS = defineCodes({
     name: 'sync.worker',
     help: 'The outbox worker hit an unexpected local error (store read or encryption); it retries with backoff. See the log.',
   },
+  deliveryThread: {
+    code: 'E6014',
+    name: 'sync.delivery-thread',
+    help: 'The delivery thread stopped unexpectedly (it could not open the store, or crashed); it is restarted with backoff and nothing stored is lost. See the log.',
+  },
 });

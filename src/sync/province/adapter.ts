@@ -47,7 +47,7 @@ export type BatchOutcome = Outcome<{ results: RecordResult[] }>;
 export type CatalogueOutcome = Outcome<{ answer: unknown }>;
 export type HeartbeatOutcome = Outcome<{ serverTime: string | null }>;
 
-/** A batch encrypted ahead of sending (SM2 is the bottleneck: the worker encrypts batch n+1 while n is in flight). */
+/** A batch encrypted for sending (the worker encrypts, then sends: an encryption failure is a local error, not a network one). */
 export interface PreparedRecords {
   readonly ratingIds: readonly string[];
   /** Opaque to the worker. */

@@ -8,14 +8,24 @@ import { sm3 } from 'sm-crypto-v2';
 
 const EXCLUDED = new Set(['hash', 'certKey', 'userName']);
 
-/** Compares by code point (not UTF-16 unit, which is what Array.prototype.sort does). */
-function byCodePoint(a: string, b: string): number {
-  const ca = Array.from(a, (c) => c.codePointAt(0)!);
-  const cb = Array.from(b, (c) => c.codePointAt(0)!);
-  for (let i = 0; i < Math.min(ca.length, cb.length); i++) {
-    if (ca[i] !== cb[i]) return ca[i]! - cb[i]!;
+/**
+ * Compares by code point (not UTF-16 unit, which is what Array.prototype.sort does). The two orders differ
+ * only where a surrogate (U+D800–U+DFFF, half of a code point ≥ U+10000) meets a unit ≥ U+E000: there the
+ * surrogate's code point is the larger one.
+ */
+export function byCodePoint(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const ua = a.charCodeAt(i);
+    const ub = b.charCodeAt(i);
+    if (ua === ub) continue;
+    const sa = ua >= 0xd800 && ua <= 0xdfff;
+    const sb = ub >= 0xd800 && ub <= 0xdfff;
+    if (sa && !sb && ub >= 0xe000) return 1;
+    if (sb && !sa && ua >= 0xe000) return -1;
+    return ua - ub;
   }
-  return ca.length - cb.length;
+  return a.length - b.length;
 }
 
 function jsonString(text: string): string {

@@ -76,35 +76,38 @@ export function handleRecords(
   const parsed = recordsPayloadSchema.safeParse(payload);
   if (!parsed.success) return { ok: false, status: 400, code: 'BAD_ENVELOPE' };
   if (parsed.data.records.length > maxRecords) return { ok: false, status: 413, code: 'TOO_LARGE' };
-  const results = parsed.data.records.map((raw): RecordAnswer => {
-    const ratingId =
-      typeof (raw as { ratingId?: unknown })?.ratingId === 'string'
-        ? (raw as { ratingId: string }).ratingId
-        : '';
-    const record = recordSchema.safeParse(raw);
-    if (!record.success) {
-      const issue = record.error.issues[0];
-      return {
-        ratingId,
-        status: 'rejected',
-        code: 'FIELD_INVALID',
-        message: `${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`,
-      };
-    }
-    const r = record.data;
-    if (Number(r.satisfaction) <= 2 && r.evalDetail === undefined) {
-      return {
-        ratingId,
-        status: 'rejected',
-        code: 'REASON_REQUIRED',
-        message: 'evalDetail is required for satisfaction ≤ 2',
-      };
-    }
-    if (rejectEverySeq !== null && r.seq % rejectEverySeq === 0) {
-      return { ratingId, status: 'rejected', code: 'FAULT_REJECT', message: 'rejected by fault injection' };
-    }
-    return { ratingId, status: ledger.accept(r, now) };
-  });
+  // One ledger transaction per request: all of a batch's records are held, or none (and the answer says so).
+  const results = ledger.inTransaction(() =>
+    parsed.data.records.map((raw): RecordAnswer => {
+      const ratingId =
+        typeof (raw as { ratingId?: unknown })?.ratingId === 'string'
+          ? (raw as { ratingId: string }).ratingId
+          : '';
+      const record = recordSchema.safeParse(raw);
+      if (!record.success) {
+        const issue = record.error.issues[0];
+        return {
+          ratingId,
+          status: 'rejected',
+          code: 'FIELD_INVALID',
+          message: `${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`,
+        };
+      }
+      const r = record.data;
+      if (Number(r.satisfaction) <= 2 && r.evalDetail === undefined) {
+        return {
+          ratingId,
+          status: 'rejected',
+          code: 'REASON_REQUIRED',
+          message: 'evalDetail is required for satisfaction ≤ 2',
+        };
+      }
+      if (rejectEverySeq !== null && r.seq % rejectEverySeq === 0) {
+        return { ratingId, status: 'rejected', code: 'FAULT_REJECT', message: 'rejected by fault injection' };
+      }
+      return { ratingId, status: ledger.accept(r, now) };
+    }),
+  );
   return { ok: true, results };
 }
 

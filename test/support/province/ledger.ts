@@ -22,6 +22,9 @@ const GENESIS = '0'.repeat(64);
 
 export class Ledger {
   private readonly db: Database.Database;
+  // Prepared once: the drain benchmark sends 100 000 records through accept().
+  private seenStmt: Database.Statement | null = null;
+  private insertStmt: Database.Statement | null = null;
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -40,25 +43,30 @@ export class Ledger {
       CREATE INDEX IF NOT EXISTS records_chain ON records (device_id, seq);`);
   }
 
+  /** Runs `work` in one transaction (a request's records: one commit instead of one per record). */
+  inTransaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
   /** Inserts unless seen; returns 'duplicate' when the ratingId or (projectNo, assessNumber) is known. */
   accept(record: WireRecord, at: number): 'accepted' | 'duplicate' {
-    const seen = this.db
-      .prepare('SELECT 1 FROM records WHERE rating_id = ? OR (project_no = ? AND assess_number = ?) LIMIT 1')
-      .get(record.ratingId, record.projectNo, record.assessNumber);
+    this.seenStmt ??= this.db.prepare(
+      'SELECT 1 FROM records WHERE rating_id = ? OR (project_no = ? AND assess_number = ?) LIMIT 1',
+    );
+    const seen = this.seenStmt.get(record.ratingId, record.projectNo, record.assessNumber);
     if (seen) return 'duplicate';
-    this.db
-      .prepare(
-        'INSERT INTO records (rating_id, project_no, assess_number, device_id, seq, json, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(
-        record.ratingId,
-        record.projectNo,
-        record.assessNumber,
-        record.deviceId,
-        record.seq,
-        JSON.stringify(record),
-        at,
-      );
+    this.insertStmt ??= this.db.prepare(
+      'INSERT INTO records (rating_id, project_no, assess_number, device_id, seq, json, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.insertStmt.run(
+      record.ratingId,
+      record.projectNo,
+      record.assessNumber,
+      record.deviceId,
+      record.seq,
+      JSON.stringify(record),
+      at,
+    );
     return 'accepted';
   }
 

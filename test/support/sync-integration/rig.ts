@@ -76,7 +76,14 @@ export interface Stack {
 /** openStore on `dbPath` + startSyncServices + the checkpoint timer, as core-factory does (minus link, devices, UI). */
 export function startStack(dbPath: string, config: KioskConfig, piiKey: Buffer = PII_KEY): Stack {
   const store = openStore({ path: dbPath, piiKey });
-  const sync = startSyncServices({ config, store, now: Date.now, log: silentLogger, version: '0.0.0-test' });
+  const sync = startSyncServices({
+    config,
+    store,
+    now: Date.now,
+    log: silentLogger,
+    version: '0.0.0-test',
+    piiKey,
+  });
   // As core-factory: WAL checkpoints from a timer, never inside a commit (openStore disables autocheckpoint).
   const maintenanceTimer = setInterval(() => void store.maintain(), 5_000);
   maintenanceTimer.unref();

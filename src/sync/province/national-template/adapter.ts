@@ -29,7 +29,7 @@ import {
   parseRetryAfter,
   provinceCodeOf,
 } from './classify.js';
-import { inlineSm2Encryptor, type Sm2Encryptor } from '../sm2-worker.js';
+import { inlineSm2Encryptor, type Sm2Encryptor } from '../encryptor.js';
 import { encryptPayload, sealEnvelope, type EnvelopeKeys } from './envelope.js';
 
 export const PROFILE_ID = 'national-template/1';
@@ -43,7 +43,7 @@ export interface NationalTemplateOptions extends EnvelopeKeys {
   timeoutMs?: number;
   maxBodyBytes?: number;
   now?: () => number;
-  /** Where SM2 runs; default: on the calling thread. The kiosk passes a worker thread (sm2-worker.ts). */
+  /** Where SM2 runs; default: on the calling thread (the kiosk's delivery thread, src/sync/delivery/). */
   encryptor?: Sm2Encryptor;
 }
 

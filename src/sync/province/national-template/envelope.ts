@@ -4,7 +4,7 @@
  * `appWord` only ever enters SM2 here; it is never logged, never sent in clear.
  */
 import { formatEnvelopeTime } from '../../time.js';
-import { inlineSm2Encryptor, type Sm2Encryptor } from '../sm2-worker.js';
+import { inlineSm2Encryptor, type Sm2Encryptor } from '../encryptor.js';
 
 export interface Envelope {
   appMark: string;

@@ -1,0 +1,68 @@
+/**
+ * The next records to deliver, rebuilt for sending (province-profile.md "Kiosk behaviour": 差评 first, then
+ * oldest first). Shared by the store's own connection (outbox-repo.ts) and the delivery thread's read-only one
+ * (outbox-reader.ts), so both read the queue with the same statement and the same record rebuild.
+ */
+import type Database from 'better-sqlite3';
+import type { PiiCipher } from '../crypto/pii-cipher.js';
+import { PII_FIELDS, type ProvinceRecord } from '../shared/province-record.js';
+import type { OutboxItem } from '../sync/outbox-port.js';
+
+type Pii = Partial<Pick<ProvinceRecord, (typeof PII_FIELDS)[number]>>;
+
+/**
+ * The encrypted identity of a rating `r` joined with its service `s`: ratings written before migration 0005
+ * carry their own copy; later ones use the service's (erased there after delivery).
+ */
+export const PII_OF = 'coalesce(r.pii_enc, s.citizen_enc)';
+
+/** Rebuilds a full record: canonical fields + hash + PII (when not erased yet). */
+export function createRecordRebuilder(cipher: PiiCipher) {
+  /** Only certKey and userName: a service's blob also holds userProp and userPageType. */
+  function decryptPii(blob: string | null): Pii {
+    if (!blob) return {};
+    const sealed = JSON.parse(cipher.decrypt(blob)) as Pii;
+    const pii: Pii = {};
+    for (const field of PII_FIELDS) if (sealed[field] !== undefined) pii[field] = sealed[field];
+    return pii;
+  }
+  return (recordJson: string, hash: string, piiEnc: string | null): ProvinceRecord => ({
+    ...(JSON.parse(recordJson) as Omit<ProvinceRecord, 'hash'>),
+    hash,
+    ...decryptPii(piiEnc),
+  });
+}
+
+export type RecordRebuilder = ReturnType<typeof createRecordRebuilder>;
+
+/** `nextBatch(limit)`: up to `limit` pending items in delivery order; delivered and dead items never appear. */
+export function createPendingBatch(db: Database.Database, rebuild: RecordRebuilder) {
+  const pending = db.prepare<
+    [number],
+    {
+      seq: number;
+      bad: number;
+      attempts: number;
+      created_at: number;
+      rating_id: string;
+      record_json: string;
+      hash: string;
+      pii_enc: string | null;
+    }
+  >(
+    `SELECT p.seq, p.bad, coalesce(a.attempts, 0) AS attempts, r.created_at, r.rating_id, r.record_json, r.hash,
+       ${PII_OF} AS pii_enc
+     FROM outbox_pending p JOIN ratings r ON r.seq = p.seq LEFT JOIN services s ON s.id = r.service_id
+       LEFT JOIN outbox_attempts a ON a.seq = p.seq
+     ORDER BY p.bad DESC, p.seq LIMIT ?`,
+  );
+  return (limit: number): OutboxItem[] =>
+    pending.all(Math.max(0, Math.trunc(limit))).map((row) => ({
+      seq: row.seq,
+      ratingId: row.rating_id,
+      bad: row.bad === 1,
+      record: rebuild(row.record_json, row.hash, row.pii_enc),
+      attempts: row.attempts,
+      createdAt: row.created_at,
+    }));
+}
