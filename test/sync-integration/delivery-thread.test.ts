@@ -43,6 +43,14 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
+/** What startDeliveryThread needs besides the store and its logging: the province and the batch policy. */
+const threadOptions = (baseUrl: string, publicKey: string) => ({
+  province: { baseUrl, appMark: APP_MARK, appWord: APP_WORD, publicKey, deviceId: DEVICE_ID },
+  batchSize: 100,
+  piiRetentionDays: 0,
+  now: Date.now,
+});
+
 async function kiosk(): Promise<{ stack: Stack; server: Awaited<ReturnType<typeof startProvince>> }> {
   const keys = newProvinceKeys();
   const dir = tempDir();
@@ -100,16 +108,7 @@ describe('The delivery thread', () => {
       store,
       dbPath: store.path,
       piiKey: PII_KEY,
-      province: {
-        baseUrl: 'http://127.0.0.1:9',
-        appMark: APP_MARK,
-        appWord: APP_WORD,
-        publicKey: keys.publicKey,
-        deviceId: DEVICE_ID,
-      },
-      batchSize: 100,
-      piiRetentionDays: 0,
-      now: Date.now,
+      ...threadOptions('http://127.0.0.1:9', keys.publicKey),
       log: () => undefined,
     });
     host.start();
@@ -140,16 +139,7 @@ describe('The delivery thread', () => {
       },
       dbPath,
       piiKey: PII_KEY,
-      province: {
-        baseUrl: server.url,
-        appMark: APP_MARK,
-        appWord: APP_WORD,
-        publicKey: keys.publicKey,
-        deviceId: DEVICE_ID,
-      },
-      batchSize: 100,
-      piiRetentionDays: 0,
-      now: Date.now,
+      ...threadOptions(server.url, keys.publicKey),
       log: (event) => events.push(event),
       restartMs: 50,
       maxRestartMs: 200,

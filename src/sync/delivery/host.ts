@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
 import type { BackgroundOptions } from '../../shared/background-thread.js';
 import { SYNC_ERRORS } from '../../shared/errors/sync.js';
 import type { OutboxPort } from '../outbox-port.js';
-import type { SyncStatus } from '../outbox-worker.js';
+import type { OutboxWorker, SyncStatus } from '../outbox-worker.js';
 import type { Sm2Encryptor } from '../province/encryptor.js';
 import type { DeliveryThreadData, HostMessage, StoreAnswer, StoreCall, ThreadMessage } from './protocol.js';
 
@@ -36,17 +36,11 @@ export interface DeliveryHostOptions {
   stopTimeoutMs?: number;
 }
 
-export interface DeliveryHost {
-  start(): void;
-  /** Lets the request in flight finish (its marks are written), then ends the thread. */
-  stop(): Promise<void>;
-  /** A record was committed. */
-  notify(): void;
-  syncNow(): void;
-  /** The outbox worker's status as the thread last reported it. */
-  status(): SyncStatus;
-  /** A PII erase is under way (its slices are still running). */
-  erasing(): boolean;
+/**
+ * The outbox worker's controls, run on the thread: stop() lets the request in flight finish (its marks are
+ * written) and ends the thread; status() is what the thread last reported.
+ */
+export interface DeliveryHost extends OutboxWorker {
   /** SM2 on the delivery thread, for requests made on the main thread (heartbeat, catalogue). */
   readonly encryptor: Sm2Encryptor;
 }
