@@ -3,7 +3,7 @@
  * erase after delivery (domain-rules §5). A job leaves `outbox_pending` only as a delivery (final) or a dead
  * letter (kept, resendable); both are enforced by triggers.
  */
-import type { DeadLetter, DefaultCandidate, OutboxStats } from '../sync/outbox-port.js';
+import type { DeadLetter, DefaultCandidate, EraseStep, OutboxStats } from '../sync/outbox-port.js';
 import type { StoreContext } from './context.js';
 import { createMarks } from './marks.js';
 import { createPendingBatch } from './pending-batch.js';
@@ -105,7 +105,7 @@ export function createOutboxRepo(ctx: StoreContext, ratings: RatingsRepo) {
     cutoff: number,
     budget: number,
     erase: (seq: number) => number,
-  ): { erased: number; more: boolean } {
+  ): EraseStep {
     let from = marks.get(mark);
     let erased = 0;
     let left = Math.max(0, Math.trunc(budget));
@@ -168,23 +168,21 @@ export function createOutboxRepo(ctx: StoreContext, ratings: RatingsRepo) {
     }
   };
 
-  const eraseTx = db.transaction(
-    (deliveredBefore: number, budget: number): { erased: number; more: boolean } => {
-      // A rating's identity is its service's (or, before migration 0005, its own copy): one count per record.
-      const pii = walkDeliveries('erase.pii', deliveredBefore, budget, (seq) =>
-        eraseRatedCitizen.run(seq).changes + erasePii.run(seq).changes > 0 ? 1 : 0,
-      );
-      eraseAbandonedCitizen.run(deliveredBefore);
-      const digest = walkDeliveries(
-        'erase.digest',
-        deliveredBefore - DIGEST_KEEP_MS,
-        budget,
-        (seq) => eraseRatingDigest.run(seq).changes,
-      );
-      eraseServiceDigest.run(deliveredBefore - DIGEST_KEEP_MS);
-      return { erased: pii.erased, more: pii.more || digest.more };
-    },
-  ) as (deliveredBefore: number, budget: number) => { erased: number; more: boolean };
+  const eraseTx = db.transaction((deliveredBefore: number, budget: number): EraseStep => {
+    // A rating's identity is its service's (or, before migration 0005, its own copy): one count per record.
+    const pii = walkDeliveries('erase.pii', deliveredBefore, budget, (seq) =>
+      eraseRatedCitizen.run(seq).changes + erasePii.run(seq).changes > 0 ? 1 : 0,
+    );
+    eraseAbandonedCitizen.run(deliveredBefore);
+    const digest = walkDeliveries(
+      'erase.digest',
+      deliveredBefore - DIGEST_KEEP_MS,
+      budget,
+      (seq) => eraseRatingDigest.run(seq).changes,
+    );
+    eraseServiceDigest.run(deliveredBefore - DIGEST_KEEP_MS);
+    return { erased: pii.erased, more: pii.more || digest.more };
+  }) as (deliveredBefore: number, budget: number) => EraseStep;
 
   return {
     nextBatch,
@@ -231,7 +229,7 @@ export function createOutboxRepo(ctx: StoreContext, ratings: RatingsRepo) {
      */
     // Without its own fsync, like the delivery marks: an erase lost to a power cut is redone by the next sweep
     // (its mark rolls back with it), and a sweep's slices must not each flush the disk during a drain.
-    erasePii(deliveredBefore: number, budget: number): { erased: number; more: boolean } {
+    erasePii(deliveredBefore: number, budget: number): EraseStep {
       let step = { erased: 0, more: false };
       withoutFsync(() => {
         step = eraseTx(deliveredBefore, budget);

@@ -75,6 +75,17 @@ export interface OutboxWorker {
 const ERASE_SLICE = 64;
 const ERASE_PAUSE_MS = 10;
 
+/** The status of a worker that has not started (or has stopped) and never sent anything. */
+export const offStatus = (): SyncStatus => ({
+  state: 'off',
+  lastError: null,
+  lastSuccessAt: null,
+  clockOffsetMs: null,
+  nextAttemptAt: null,
+  inFlight: 0,
+  consecutiveFailures: 0,
+});
+
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const { port, adapter } = options;
   const now = options.now ?? Date.now;
@@ -95,15 +106,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let batchLimit = options.batchSize;
   /** Retry-After floor: no request before this instant. */
   let notBefore = 0;
-  const status: SyncStatus = {
-    state: 'off',
-    lastError: null,
-    lastSuccessAt: null,
-    clockOffsetMs: null,
-    nextAttemptAt: null,
-    inFlight: 0,
-    consecutiveFailures: 0,
-  };
+  const status = offStatus();
 
   const changed = () => options.onStatus?.({ ...status });
 

@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
 import type { BackgroundOptions } from '../../shared/background-thread.js';
 import { SYNC_ERRORS } from '../../shared/errors/sync.js';
 import type { OutboxPort } from '../outbox-port.js';
-import type { OutboxWorker, SyncStatus } from '../outbox-worker.js';
+import { offStatus, type OutboxWorker } from '../outbox-worker.js';
 import type { Sm2Encryptor } from '../province/encryptor.js';
 import type { DeliveryThreadData, HostMessage, StoreAnswer, StoreCall, ThreadMessage } from './protocol.js';
 
@@ -71,16 +71,6 @@ function entryPoints(): { entry: string; loader: string | null } {
   const entry = new URL(fromSource ? './thread.ts' : './thread.js', import.meta.url).href;
   return { entry, loader: fromSource ? tsxLoader() : null };
 }
-
-const offStatus = (): SyncStatus => ({
-  state: 'off',
-  lastError: null,
-  lastSuccessAt: null,
-  clockOffsetMs: null,
-  nextAttemptAt: null,
-  inFlight: 0,
-  consecutiveFailures: 0,
-});
 
 export function startDeliveryThread(options: DeliveryHostOptions): DeliveryHost {
   const { store, now, log } = options;
@@ -149,8 +139,6 @@ export function startDeliveryThread(options: DeliveryHostOptions): DeliveryHost 
         else pending.reject(new Error(`SM2 on the delivery thread: ${message.error}`));
         break;
       }
-      case 'stopped':
-        break;
     }
   }
 
@@ -161,17 +149,18 @@ export function startDeliveryThread(options: DeliveryHostOptions): DeliveryHost 
 
   /** An unexpected stop (or a start that could not happen): report it, keep the records, start again later. */
   function failed(message: string): void {
+    const at = now();
     status = {
       ...status,
       state: 'off',
       inFlight: 0,
-      nextAttemptAt: now() + restartDelay,
+      nextAttemptAt: at + restartDelay,
       lastError: {
         code: SYNC_ERRORS.deliveryThread.code,
         name: SYNC_ERRORS.deliveryThread.name,
         provinceCode: null,
         httpStatus: null,
-        at: now(),
+        at,
       },
     };
     log('sync.delivery-thread-stopped', { code: SYNC_ERRORS.deliveryThread.code, error: message });

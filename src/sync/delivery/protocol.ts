@@ -43,5 +43,4 @@ export type ThreadMessage =
   | { t: 'status'; status: SyncStatus }
   | { t: 'log'; event: string; details: Record<string, unknown> }
   | { t: 'encrypted'; id: number; cipher: string }
-  | { t: 'encrypted'; id: number; error: string }
-  | { t: 'stopped' };
+  | { t: 'encrypted'; id: number; error: string };

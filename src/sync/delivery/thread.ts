@@ -72,8 +72,7 @@ async function stop(): Promise<void> {
   await worker.stop();
   adapter.close();
   reader.close();
-  post({ t: 'stopped' });
-  port.close(); // nothing else keeps the thread alive: it exits
+  port.close(); // nothing else keeps the thread alive: it exits (the host waits for its 'exit')
 }
 
 port.on('message', (message: HostMessage) => {

@@ -4,7 +4,13 @@
  * and orders pending items 差评 first, then oldest.
  */
 import { sm3 } from 'sm-crypto-v2';
-import type { DeadLetter, OutboxItem, OutboxPort, OutboxStats } from '../../../src/sync/outbox-port.js';
+import type {
+  DeadLetter,
+  EraseStep,
+  OutboxItem,
+  OutboxPort,
+  OutboxStats,
+} from '../../../src/sync/outbox-port.js';
 import {
   GENESIS_PREV_HASH,
   type ProvinceRecord,
@@ -110,7 +116,7 @@ export class MemoryOutbox implements OutboxPort {
     };
   }
 
-  erasePii(deliveredBefore: number, budget: number): { erased: number; more: boolean } {
+  erasePii(deliveredBefore: number, budget: number): EraseStep {
     let erased = 0;
     for (const row of this.rows) {
       const r = row.item.record;
