@@ -26,11 +26,14 @@ export function createRecordRebuilder(cipher: PiiCipher) {
     for (const field of PII_FIELDS) if (sealed[field] !== undefined) pii[field] = sealed[field];
     return pii;
   }
-  return (recordJson: string, hash: string, piiEnc: string | null): ProvinceRecord => ({
-    ...(JSON.parse(recordJson) as Omit<ProvinceRecord, 'hash'>),
-    hash,
-    ...decryptPii(piiEnc),
-  });
+  // Fields are added to the parsed object (same order as the stored text, then hash, then PII): an object
+  // spread of a parsed record left about 1 KB per record in the old generation until the next full
+  // collection, which during a backlog drain meant a full GC every few hundred milliseconds.
+  return (recordJson: string, hash: string, piiEnc: string | null): ProvinceRecord => {
+    const record = JSON.parse(recordJson) as ProvinceRecord;
+    record.hash = hash;
+    return Object.assign(record, decryptPii(piiEnc));
+  };
 }
 
 export type RecordRebuilder = ReturnType<typeof createRecordRebuilder>;

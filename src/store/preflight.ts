@@ -7,6 +7,7 @@
  */
 import Database from 'better-sqlite3';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { MessageChannel } from 'node:worker_threads';
 import { KioskError } from '../shared/errors/kiosk-error.js';
 import { STORE_ERRORS } from '../shared/errors/store.js';
 import { APPLICATION_ID } from './migrate.js';
@@ -67,7 +68,27 @@ function inMemoryCopy(path: string): Database.Database {
   // Header bytes 18/19 = 2 mark WAL mode, which an in-memory database cannot open; the copy is ours to patch.
   bytes[18] = 1;
   bytes[19] = 1;
-  return new Database(bytes, { readonly: true });
+  try {
+    return new Database(bytes, { readonly: true }); // SQLite keeps its own copy
+  } finally {
+    release(bytes);
+  }
+}
+
+/**
+ * Frees a file-sized buffer now rather than at the next full garbage collection, which may not come for
+ * minutes: the main thread allocates little. A 100 000-rating store's copy (145 MB) stayed in memory through a
+ * whole backlog drain (drain benchmark RSS 360 MB). Transferring the memory into a message that is never read
+ * detaches it here, and the message is freed with its channel.
+ */
+function release(bytes: Buffer): void {
+  const memory = bytes.buffer;
+  // A slice of Node's shared pool (a tiny file) or shared memory is not ours to detach.
+  if (!(memory instanceof ArrayBuffer) || memory.byteLength !== bytes.length) return;
+  const { port1, port2 } = new MessageChannel();
+  port1.postMessage(null, [memory]);
+  port1.close();
+  port2.close();
 }
 
 function corrupt(cause: unknown, reason?: string): KioskError {

@@ -286,3 +286,27 @@ describe('openStore', () => {
     expect(existsSync(`${t.dbPath}-wal`)).toBe(false);
   });
 });
+
+describe('opening a closed store', () => {
+  it('frees the in-memory copy its pre-flight check makes of the file at once, not at some later garbage collection', async () => {
+    open(t.dbPath).close();
+    const filler = new Database(t.dbPath);
+    filler.exec('CREATE TABLE bench_filler (b BLOB)');
+    const insert = filler.prepare('INSERT INTO bench_filler VALUES (?)');
+    for (let i = 0; i < 320; i++) insert.run(Buffer.alloc(64 * 1024, i));
+    filler.close(); // clean close: no -wal, so the pre-flight check inspects a copy of the bytes
+    expect(existsSync(`${t.dbPath}-wal`)).toBe(false);
+    const size = readFileSync(t.dbPath).length;
+    expect(size).toBeGreaterThan(20_000_000);
+
+    const before = process.memoryUsage().arrayBuffers;
+    const store = open(t.dbPath);
+    let held = process.memoryUsage().arrayBuffers - before;
+    for (let i = 0; i < 50 && held > size / 4; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      held = process.memoryUsage().arrayBuffers - before;
+    }
+    store.close();
+    expect(held).toBeLessThan(size / 4);
+  });
+});
