@@ -4,10 +4,11 @@
  * (src/store/checkpointer.ts) — run:
  * - at a background nice value and in the idle class (SCHED_IDLE), so a press on the main thread wins the
  *   CPU at once;
- * - on one CPU, the last, so another core always stays free for the main thread. Priority alone was not
- *   enough: with both cores busy, whatever their class, a press's fsync waited up to a scheduler tick
- *   (≈ 4 ms) about one time in ten (measured with two SCHED_IDLE busy loops: fsync p99 0.3 → 4.1 ms; drain
- *   benchmark: ~8 % of presses over 3 ms while draining, 2 % once confined).
+ * - on one CPU, the last, so another core stays free for the main thread (drain benchmark: ~8 % of presses
+ *   over 3 ms while draining, 2 % once confined). On a kernel without preemption a waking thread waits for
+ *   the next tick (≈ 4 ms) behind a thread of the same nice value; five nice levels, or the idle class, let
+ *   it in at once (fsync probe sharing a CPU with a busy loop: p99 4.7 ms at nice 0, 0.5–0.6 ms at nice 5,
+ *   nice 19 or SCHED_IDLE).
  * Elsewhere (no /proc, no chrt or taskset, one CPU) a step is skipped: slower to yield, never wrong.
  *
  * The function is self-contained and takes `require`, so an eval'd worker (the checkpointer) runs the same
