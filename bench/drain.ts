@@ -14,7 +14,8 @@
  * background (see simulatorInBackground: it stands in for a remote system using none of the kiosk's CPU). The
  * ledger is on tmpfs too: the test server commits every record in its own fsync'd transaction, which is
  * the simulator's cost, not the kiosk's. BENCH_DRAIN_N scales the backlog (e.g. 5000 for a quick run).
- * Diagnosis: DRAIN_TRACE=1 prints each press (lateness, work) on stderr; DRAIN_EXEC_ARGS adds Node flags to
+ * Diagnosis: DRAIN_TRACE=1 prints each press (lateness, work, and of the work the main thread's CPU time and
+ * run-queue wait) on stderr; DRAIN_EXEC_ARGS adds Node flags to
  * the kiosk child (e.g. "--trace-gc" or "--cpu-prof --cpu-prof-dir=DIR").
  */
 import { execFileSync, fork } from 'node:child_process';

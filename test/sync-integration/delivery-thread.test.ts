@@ -98,6 +98,29 @@ describe('The delivery thread', () => {
     expect(main.cpus).not.toBe(last);
   });
 
+  it('moves the runtime’s garbage-collection helpers to the same last CPU at nice 10, and leaves the main thread on every CPU', async () => {
+    const { stack } = await kiosk();
+    rateOne(stack, 1);
+    await until('the delivery', () => stack.store.stats().delivered === 1, 20_000);
+    const last = String(availableParallelism() - 1);
+    // Plain Node 20 (these tests): the platform's 4 workers and its scheduler are the first threads after main.
+    const all = threads();
+    const helpers = all
+      .map((t) => Number(t.tid))
+      .filter((tid) => tid > process.pid)
+      .sort((a, b) => a - b)
+      .slice(0, 5)
+      .map(String);
+    await until('the helpers to move', () =>
+      threads()
+        .filter((t) => helpers.includes(t.tid))
+        .every((t) => t.nice === 10 && t.cpus === last),
+    );
+    const main = threads().find((t) => t.tid === String(process.pid))!;
+    expect(main).toMatchObject({ nice: 0, policy: 0 });
+    expect(main.cpus).not.toBe(last);
+  });
+
   it('encrypts for the main thread’s own requests (heartbeat, catalogue) with the same SM2, and refuses once stopped', async () => {
     const keys = newProvinceKeys();
     const dir = tempDir();

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BackgroundOptions } from '../../shared/background-thread.js';
+import { moveRuntimeHelpersToBackground } from '../../shared/runtime-helpers.js';
 import { SYNC_ERRORS } from '../../shared/errors/sync.js';
 import type { OutboxPort } from '../outbox-port.js';
 import { offStatus, type OutboxWorker } from '../outbox-worker.js';
@@ -227,6 +228,8 @@ export function startDeliveryThread(options: DeliveryHostOptions): DeliveryHost 
     start() {
       if (wanted) return;
       wanted = true;
+      // The thread's garbage is collected on the process's shared V8 helper threads: they go to its CPU too.
+      moveRuntimeHelpersToBackground();
       spawn();
     },
     stop() {

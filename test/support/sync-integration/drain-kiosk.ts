@@ -7,6 +7,7 @@
  * stream through the real commit path while the backlog drains, then the same stream with nothing to
  * drain, and sends one `DrainResult` message.
  */
+import { readFileSync } from 'node:fs';
 import { completeService, integrationConfig, pressFor, startStack, type Stack } from './rig.js';
 
 export interface DrainResult {
@@ -20,6 +21,8 @@ export interface DrainResult {
   delivered: number;
 }
 
+/** [ns on a CPU, ns waiting in a run queue, slices] of this thread (Linux; DRAIN_TRACE only). */
+const schedstat = () => readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map(Number);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -36,13 +39,15 @@ async function pressStream(stack: Stack, everyMs: number, stop: (made: number) =
     const service = completeService(stack, first + k);
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
+    const ss0 = process.env.DRAIN_TRACE ? schedstat() : [0, 0];
     const start = performance.now();
     pressFor(stack, service, first + k);
     const end = performance.now();
+    const ss1 = process.env.DRAIN_TRACE ? schedstat() : [0, 0];
     latencies.push(end - due);
     if (process.env.DRAIN_TRACE)
       process.stderr.write(
-        `press at ${start.toFixed(1)} late ${(start - due).toFixed(2)} work ${(end - start).toFixed(2)}\n`,
+        `press at ${start.toFixed(1)} late ${(start - due).toFixed(2)} work ${(end - start).toFixed(2)} cpu ${((ss1[0]! - ss0[0]!) / 1e6).toFixed(2)} runq ${((ss1[1]! - ss0[1]!) / 1e6).toFixed(2)}\n`,
       );
   }
   return latencies;

@@ -1,0 +1,110 @@
+/**
+ * Moves the JavaScript runtime's garbage-collection helpers (V8's platform worker threads) to the kiosk's
+ * background CPU (the last one, where the delivery and checkpoint threads run: background-thread.ts) at nice
+ * 10, once per process, when the kiosk starts its background work (src/sync/delivery/host.ts).
+ *
+ * Why: every isolate of a process — the main thread's and the delivery thread's — has its garbage collected
+ * partly on the same few platform threads (concurrent marking, sweeping, parallel scavenges), at the process's
+ * normal priority even when the garbage is the delivery thread's. On a kernel without preemption a waking
+ * thread waits for the next tick (≈ 4 ms) behind a running thread of the same priority; `perf sched` during a
+ * backlog drain showed the main thread, woken from a citizen's press commit, waiting up to 9 ms behind one.
+ * Lowering their nice value alone did not help reliably (press p99 ratio ×1.5–3.6 over eight runs); on the
+ * background CPU the ratio was ×1.15 twice (drain benchmark, helper work cut first by the record-rebuild fix).
+ * The main thread keeps every CPU, so a press can always use the other one.
+ *
+ * Which threads: those the runtime names `V8Worker` (Node ≥ 22). Plain Node 20 names no thread, so there they
+ * are found by creation order: the platform (its workers and its delayed-task thread) is the first thing the
+ * runtime starts, so its threads are the lowest thread ids after the main thread. Under Electron only named
+ * threads are taken (Chromium's own threads are not guessed at). Nothing else is touched: libuv's pool (which
+ * reads the serial ports) and Chromium's threads keep their CPUs and priority.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import { isMainThread } from 'node:worker_threads';
+
+/** One thread of this process, as /proc/self/task shows it. */
+export interface ThreadInfo {
+  tid: number;
+  name: string;
+}
+
+export const HELPER_NICE = 10;
+/** Node's default platform pool (`--v8-pool-size`, 4) plus its delayed-task scheduler thread. */
+const NODE20_PLATFORM_THREADS = 4 + 1;
+
+/**
+ * The runtime's GC helper threads among `threads` (main thread `mainTid`): by name when the runtime names
+ * them, else (Node 20) the `unnamedCount` lowest thread ids after the main thread that carry its name.
+ */
+export function runtimeHelperThreads(
+  threads: readonly ThreadInfo[],
+  mainTid: number,
+  unnamedCount = NODE20_PLATFORM_THREADS,
+): number[] {
+  const named = threads.filter((t) => t.name === 'V8Worker' && t.tid !== mainTid).map((t) => t.tid);
+  if (named.length > 0 || unnamedCount === 0) return named.sort((a, b) => a - b);
+  const mainName = threads.find((t) => t.tid === mainTid)?.name;
+  return threads
+    .filter((t) => t.tid > mainTid && t.name === mainName)
+    .map((t) => t.tid)
+    .sort((a, b) => a - b)
+    .slice(0, unnamedCount);
+}
+
+function listThreads(): ThreadInfo[] {
+  const threads: ThreadInfo[] = [];
+  for (const entry of fs.readdirSync('/proc/self/task')) {
+    try {
+      const name = fs.readFileSync(`/proc/self/task/${entry}/comm`, 'utf8').trim();
+      threads.push({ tid: Number(entry), name });
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return threads;
+}
+
+/**
+ * Unnamed platform threads to expect: none under Electron or a runtime that names them; on plain Node 20,
+ * `--v8-pool-size` workers (0: one fewer than the CPUs) plus the delayed-task thread.
+ */
+function platformThreadCount(): number {
+  if (process.versions.electron || Number(process.versions.node.split('.')[0]) >= 22) return 0;
+  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].join(' ');
+  const size = /--v8-pool-size[= ](\d+)/.exec(flags)?.[1];
+  if (size === undefined) return NODE20_PLATFORM_THREADS;
+  const workers = Number(size) === 0 ? Math.max(1, os.availableParallelism() - 1) : Number(size);
+  return workers + 1;
+}
+
+let moved: number[] | null = null;
+
+/**
+ * Moves the runtime's helper threads to the last CPU at `HELPER_NICE`. Once per process, and only from the
+ * main thread (a worker's `process.pid` is not its own thread); returns the helper thread ids (empty where
+ * there is no /proc or one CPU). Each step that is not permitted or not available is skipped.
+ */
+export function moveRuntimeHelpersToBackground(): readonly number[] {
+  if (moved) return moved;
+  moved = [];
+  const cpus = os.availableParallelism();
+  if (!isMainThread || cpus < 2) return moved;
+  let threads: ThreadInfo[];
+  try {
+    threads = listThreads();
+  } catch {
+    return moved; // no /proc: not Linux
+  }
+  // The main thread's id is the process id.
+  for (const tid of runtimeHelperThreads(threads, process.pid, platformThreadCount())) {
+    try {
+      if (os.getPriority(tid) < HELPER_NICE) os.setPriority(tid, HELPER_NICE);
+    } catch {
+      // gone, or not permitted: it keeps its priority
+    }
+    execFile('taskset', ['-p', '-c', String(cpus - 1), String(tid)], () => undefined);
+    moved.push(tid);
+  }
+  return moved;
+}
