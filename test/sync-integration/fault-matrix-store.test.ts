@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Fault } from '../support/province/faults.js';
 import type { ProvinceServer } from '../support/province/server.js';
+import { until } from '../support/polling.js';
 import {
   integrationConfig,
   ledgerSummary,
@@ -19,7 +20,6 @@ import {
   startProvince,
   startStack,
   tempDir,
-  until,
   type Stack,
 } from '../support/sync-integration/rig.js';
 
@@ -57,7 +57,7 @@ async function rateWhileFaulty(stack: Stack, server: ProvinceServer | null, n: n
   for (let i = 0; i < n; i++) {
     rateOne(stack, i);
     if (server && i === Math.floor(n / 4))
-      await until(() => faultHits(server).length >= 1, 15_000, 'the first fault hit');
+      await until('the first fault hit', () => faultHits(server).length >= 1, 15_000);
     if (i % 25 === 24) await sleep(15);
   }
   return Date.now();
@@ -157,10 +157,10 @@ describe('The fault matrix on the real SQLite store and sync wiring', () => {
       const { server, stack } = await setup();
       server.faults.set(c.fault);
       const lastCommitAt = await rateWhileFaulty(stack, server, c.ratings);
-      await until(() => faultHits(server).length >= c.hits, 15_000, `${c.hits} fault hits`);
+      await until(`${c.hits} fault hits`, () => faultHits(server).length >= c.hits, 15_000);
       expect(faultHits(server)[0]!.at).toBeLessThan(lastCommitAt); // ratings were made while it failed
       if (c.halts) {
-        await until(() => !stack.sync.healthy(), 5_000, 'the worker to halt');
+        await until('the worker to halt', () => !stack.sync.healthy(), 5_000);
         const sent = recordRequests(server).length;
         rateOne(stack, c.ratings); // one more while halted: nothing is sent until the retry or sync-now
         await sleep(300);
@@ -170,7 +170,7 @@ describe('The fault matrix on the real SQLite store and sync wiring', () => {
       const total = stack.store.lastLink().seq;
       server.faults.clear();
       stack.sync.syncNow();
-      await until(() => stack.store.stats().depth === 0, 20_000, 'the outbox to drain');
+      await until('the outbox to drain', () => stack.store.stats().depth === 0, 20_000);
       expect(stack.sync.healthy()).toBe(true);
       expectExactlyOnce(server, stack, total);
       expectRetryAfterHonoured(server);
@@ -181,7 +181,7 @@ describe('The fault matrix on the real SQLite store and sync wiring', () => {
     const { server, stack } = await setup();
     server.faults.set({ kind: 'reject', everySeq: 7 });
     await rateWhileFaulty(stack, null, 100);
-    await until(() => stack.store.stats().depth === 0, 15_000, 'every record answered');
+    await until('every record answered', () => stack.store.stats().depth === 0, 15_000);
     const dead = stack.store.stats().deadLetters;
     expect(dead.map((d) => d.seq)).toEqual(Array.from({ length: 14 }, (_, i) => (i + 1) * 7));
     expect(dead.every((d) => d.code === 'FAULT_REJECT')).toBe(true);
@@ -194,7 +194,7 @@ describe('The fault matrix on the real SQLite store and sync wiring', () => {
     server.faults.clear();
     for (const d of dead) expect(stack.sync.resend(d.seq)).toBe(true);
     expect(stack.sync.resend(1)).toBe(false); // delivered, not dead
-    await until(() => stack.store.stats().delivered === 100, 15_000, 'the resent records');
+    await until('the resent records', () => stack.store.stats().delivered === 100, 15_000);
     expectExactlyOnce(server, stack, 100);
   });
 
@@ -202,9 +202,9 @@ describe('The fault matrix on the real SQLite store and sync wiring', () => {
     const { server, stack } = await setup();
     server.faults.set({ kind: 'maintenance503', retryAfterSec: 2 }, { times: 1 });
     rateOne(stack, 0);
-    await until(() => faultHits(server).length === 1, 5_000, 'the 503');
+    await until('the 503', () => faultHits(server).length === 1, 5_000);
     stack.sync.syncNow();
-    await until(() => stack.store.stats().delivered === 1, 10_000, 'delivery');
+    await until('delivery', () => stack.store.stats().delivered === 1, 10_000);
     const [first, second] = recordRequests(server);
     expect(second!.at - first!.answeredAt!).toBeGreaterThanOrEqual(2_000);
     expectExactlyOnce(server, stack, 1);

@@ -13,6 +13,7 @@ import { openStore, type KioskStore } from '../../src/store/index.js';
 import { createOutboxWorker, type OutboxWorker } from '../../src/sync/outbox-worker.js';
 import { createNationalTemplateAdapter } from '../../src/sync/province/national-template/adapter.js';
 import type { OutboxPort } from '../../src/sync/outbox-port.js';
+import { until } from '../support/polling.js';
 import {
   APP_MARK,
   APP_WORD,
@@ -23,7 +24,6 @@ import {
   PII_KEY,
   startProvince,
   tempDir,
-  until,
 } from '../support/sync-integration/rig.js';
 
 const KEYS = newProvinceKeys();
@@ -80,11 +80,11 @@ describe('The PII sweep while a backlog drains', () => {
       () => worker.stop(),
     );
     worker.start();
-    await until(() => store.stats().delivered === 1_000, 20_000, 'the backlog to drain');
-    await until(() => worker.status().state === 'idle', 5_000, 'the worker to go idle');
+    await until('the backlog to drain', () => store.stats().delivered === 1_000, 20_000);
+    await until('the worker to go idle', () => worker.status().state === 'idle', 5_000);
 
     // Retention 0 days: PII is gone once acknowledged (domain-rules §5), whatever the sweep schedule.
-    await until(() => store.getRating(1)!.record.certKey === undefined, 5_000, 'the PII erase');
+    await until('the PII erase', () => store.getRating(1)!.record.certKey === undefined, 5_000);
     // One sweep at start and one when the outbox is empty are enough; one per batch (11 today) is the bug.
     expect(sweeps()).toBeLessThanOrEqual(3);
   });

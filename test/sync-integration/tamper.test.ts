@@ -13,6 +13,7 @@ import { loadOrCreateKeyFile } from '../../src/crypto/keyfile.js';
 import { openStore } from '../../src/store/index.js';
 import { linkCall, makeDataDir, startKiosk, type KioskProcess } from '../support/kiosk-process.js';
 import { Ledger } from '../support/province/ledger.js';
+import { until } from '../support/polling.js';
 import {
   integrationConfig,
   newProvinceKeys,
@@ -21,7 +22,6 @@ import {
   startProvince,
   startStack,
   tempDir,
-  until,
 } from '../support/sync-integration/rig.js';
 import {
   editLevelToVerySatisfied,
@@ -69,7 +69,7 @@ describe('A rating edited in the SQLite file', () => {
     const again = startStack(dbPath, config);
     cleanup.push(() => again.stop());
     expect(again.store.chainStatus().code).toBe('E2201'); // the next start reports it again
-    await until(() => again.store.stats().delivered === 8, 10_000, 'delivery');
+    await until('delivery', () => again.store.stats().delivered === 8, 10_000);
     const breaks = server.chainBreaks();
     expect(breaks).toContainEqual({ kind: 'hash', deviceId: config.deviceId, seq: EDITED_SEQ });
     expect(breaks.filter((b) => b.kind !== 'hash')).toEqual([]); // the following links still chain
@@ -104,7 +104,7 @@ describe('A rating edited in the SQLite file', () => {
     expect((await linkCall(kiosk.info, 'GET', '/v1/health')).json).toMatchObject({ status: 'degraded' });
     const ledger = new Ledger(paths.provinceSimDb);
     cleanup.push(() => ledger.close());
-    await until(() => ledger.count() >= 8, 15_000, 'the demo province to receive the records', 50);
+    await until('the demo province to receive the records', () => ledger.count() >= 8, 15_000);
     expect(ledger.chainBreaks()).toContainEqual({
       kind: 'hash',
       deviceId: config.deviceId,

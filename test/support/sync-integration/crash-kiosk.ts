@@ -7,7 +7,8 @@
  * printed line was committed before it left). `drain`: waits until the outbox is empty, prints
  * `drained <lastSeq>`, stops cleanly and exits 0.
  */
-import { integrationConfig, rateOne, startStack, until } from './rig.js';
+import { until } from '../polling.js';
+import { integrationConfig, rateOne, startStack } from './rig.js';
 
 async function main(): Promise<void> {
   const [dbPath, url, publicKey, mode] = process.argv.slice(2);
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
   const stack = startStack(dbPath, integrationConfig(url, publicKey, { timeoutMs: 2_000 }));
   process.stdout.write(`ready ${stack.store.lastLink().seq}\n`);
   if (mode === 'drain') {
-    await until(() => stack.store.stats().depth === 0, 60_000, 'the outbox to drain', 25);
+    await until('the outbox to drain', () => stack.store.stats().depth === 0, 60_000);
     process.stdout.write(`drained ${stack.store.lastLink().seq}\n`);
     await stack.stop();
     process.exit(0);

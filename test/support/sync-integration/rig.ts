@@ -158,15 +158,6 @@ export function rateOne(stack: Pick<Stack, 'store' | 'sync'>, i: number, at = Da
   return pressFor(stack, completeService(stack, i, at), i, at);
 }
 
-/** Polls `check` until it returns true or `timeoutMs` passes (then throws with `what`). */
-export async function until(check: () => boolean, timeoutMs: number, what: string, everyMs = 20) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
 /** Ledger view: how many times each ratingId is held, and the seqs held. */
 export function ledgerSummary(server: Pick<ProvinceServer, 'records'>) {
   const counts = new Map<string, number>();
