@@ -16,7 +16,8 @@
  * ledger is on tmpfs too: the test server commits every record in its own fsync'd transaction, which is
  * the simulator's cost, not the kiosk's. BENCH_DRAIN_N scales the backlog (e.g. 5000 for a quick run).
  * Diagnosis: DRAIN_TRACE=1 prints each press (lateness, work, and of the work the main thread's CPU time and
- * run-queue wait) on stderr; DRAIN_EXEC_ARGS adds Node flags to
+ * run-queue wait) and each timed maintenance (its checkpoint's duration, the WAL file's size) on stderr, on one
+ * clock (epoch ms); DRAIN_EXEC_ARGS adds Node flags to
  * the kiosk child (e.g. "--trace-gc" or "--cpu-prof --cpu-prof-dir=DIR").
  */
 import { execFileSync, fork } from 'node:child_process';

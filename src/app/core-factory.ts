@@ -121,6 +121,9 @@ export async function createKioskCore(options: CoreOptions): Promise<RunningCore
     cleanups.push(() => store.close());
     // Idle maintenance (time index, high-water mark, WAL checkpoint) runs here, between ratings, never
     // inside a commit (see openStore).
+    // Once now as well: its checkpoint thread starts before anyone presses (starting a thread takes the main
+    // thread ~20 ms), and keeps the WAL short from the first second of a backlog drain (checkpointer.ts).
+    void store.maintain();
     const maintenanceTimer = setInterval(() => void store.maintain(), 5_000);
     maintenanceTimer.unref();
     cleanups.push(() => clearInterval(maintenanceTimer));

@@ -3,15 +3,19 @@
  * since the last one into the database file and fsyncs it: after a busy spell (a backlog drain, a PII erase)
  * that took 6–20 ms of the main thread every 5 s, in front of whatever press came next (drain benchmark).
  * Any connection may checkpoint a WAL database; PASSIVE never waits for the writer, so the kiosk's commits go
- * on meanwhile. Started on first use, so stores that are opened and closed without idle maintenance (tests,
- * tools) never start a thread.
+ * on meanwhile. Once started, the thread also catches up by itself every second, so the WAL is restarted that
+ * often however busy the kiosk is. Started on first use, so stores that are opened and closed without idle
+ * maintenance (tests, tools) never start a thread.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { BACKGROUND_THREAD_SOURCE, type BackgroundOptions } from '../shared/background-thread.js';
 
 export interface Checkpointer {
-  /** Asks for a PASSIVE checkpoint (none twice at once); resolves when the one running now has finished. */
+  /**
+   * Asks for a catch-up (PASSIVE passes until one finds nothing new; none twice at once); resolves when the one
+   * running now has finished. The first request starts the thread.
+   */
   request(): Promise<void>;
   /** Stops the thread (its connection is closed first); safe to call more than once. */
   close(): void;
@@ -29,20 +33,53 @@ const db = new Database(workerData.path, { fileMustExist: true });
 // A checkpoint must sync the database file before the WAL can be reused: FULL, as the kiosk's connection.
 db.pragma('synchronous = FULL');
 db.pragma('wal_autocheckpoint = 0');
+// One PASSIVE pass copies the frames that were in the WAL when it began. The writer restarts the WAL (writes
+// from its start again, over blocks the file already has) only if every frame has been copied when it begins
+// a transaction. While the kiosk commits all the time (a backlog drain: a delivery mark every ~20 ms, presses
+// between them), a pass that copies seconds of frames always ends behind, and the WAL was never restarted:
+// it grew through the whole drain (75 MB at 100 k), and each press's fsync also allocated the file's new
+// blocks and wrote its inode and extent tree (drain benchmark: ~14 % of presses 3–7 ms). So passes follow
+// each other while the last one found new frames; each copies only what came during the one before, so they
+// shorten until one finds none (2–5 passes while draining).
+const MAX_PASSES = 16;
+function catchUp() {
+  let previousLog = -1;
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const { log, checkpointed } = db.pragma('wal_checkpoint(PASSIVE)')[0];
+    if (log === checkpointed && log === previousLog) return;
+    previousLog = log;
+  }
+}
+const report = (error) =>
+  parentPort.postMessage({ ok: false, error: String((error && error.message) || error) });
+// Besides the kiosk's requests, a catch-up every workerData.everyMs: the WAL then restarts about that often
+// however busy the kiosk is, so it stays a few MB, reused, instead of growing for as long as the writes go on.
+// A pass with nothing to copy reads the WAL index and returns.
+const timer = setInterval(() => {
+  try {
+    catchUp();
+  } catch (error) {
+    report(error);
+  }
+}, workerData.everyMs);
 parentPort.on('message', (message) => {
   if (message === 'close') {
+    clearInterval(timer);
     db.close();
     parentPort.close();
     return;
   }
   try {
-    db.pragma('wal_checkpoint(PASSIVE)');
+    catchUp();
     parentPort.postMessage({ ok: true });
   } catch (error) {
-    parentPort.postMessage({ ok: false, error: String((error && error.message) || error) });
+    report(error);
   }
 });
 `;
+
+/** How often the thread catches up by itself (see the source above), on top of the kiosk's requests. */
+const CATCH_UP_EVERY_MS = 1_000;
 
 export function createCheckpointer(path: string, onError: (message: string) => void): Checkpointer {
   let worker: Worker | null = null;
@@ -58,7 +95,10 @@ export function createCheckpointer(path: string, onError: (message: string) => v
   const start = (): Worker => {
     const library = createRequire(import.meta.url).resolve('better-sqlite3');
     const background: BackgroundOptions = { nice: 10, idleClass: false, lastCpu: true };
-    const w = new Worker(SOURCE, { eval: true, workerData: { library, path, background } });
+    const w = new Worker(SOURCE, {
+      eval: true,
+      workerData: { library, path, background, everyMs: CATCH_UP_EVERY_MS },
+    });
     w.on('message', (message: { ok: boolean; error?: string }) => {
       finished();
       if (!message.ok) onError(message.error ?? 'checkpoint failed');

@@ -39,7 +39,8 @@ export function openStore(options: StoreOptions): KioskStore {
     db.pragma('foreign_keys = ON');
     // No automatic checkpoint inside a commit: SQLite's default (every 1000 pages) would land a checkpoint's
     // copy and fsync on the press → stored path every few hundred ratings. The app runs
-    // `maintain()` from an idle timer instead (src/app/core-factory.ts), which bounds the WAL.
+    // `maintain()` from an idle timer instead (src/app/core-factory.ts); its checkpoint thread, once started,
+    // keeps restarting the WAL (src/store/checkpointer.ts), which bounds it.
     db.pragma('wal_autocheckpoint = 0');
     // Zero the bytes an erased PII ciphertext leaves inside its page (FAST: wherever that adds no I/O; the
     // page is rewritten by the erase anyway). ON would also overwrite freed pages, extra writes per erase.

@@ -41,3 +41,30 @@ describe('idle maintenance', () => {
     await expect(store.maintain()).resolves.toBeUndefined();
   });
 });
+
+describe('the checkpoint thread', () => {
+  // A kiosk draining a backlog commits every few milliseconds for minutes. The WAL must still be restarted
+  // (written again from its start) every so often, or it grows for as long as the writes go on.
+  it('keeps restarting the WAL while commits go on every few milliseconds, with no further request', async () => {
+    const reference = tempDir();
+    const unmaintained = open(reference.dbPath);
+    try {
+      await store.maintain(); // starts the thread; from here on it catches up by itself
+      const until = Date.now() + 4_000;
+      let at = 1_000;
+      while (Date.now() < until) {
+        rateNewService(store, 'satisfied', at);
+        rateNewService(unmaintained, 'satisfied', at); // the same commits, never checkpointed
+        at += 1;
+        await new Promise((resolve) => setTimeout(resolve, 4));
+      }
+      const grown = statSync(`${reference.dbPath}-wal`).size;
+      // Restarted about every second, it holds about a quarter of the four seconds’ frames (half, with margin).
+      expect(statSync(`${t.dbPath}-wal`).size).toBeLessThan(grown / 2);
+      expect(store.lastLink().seq).toBe(unmaintained.lastLink().seq);
+    } finally {
+      unmaintained.close();
+      reference.cleanup();
+    }
+  });
+});

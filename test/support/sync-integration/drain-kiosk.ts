@@ -7,7 +7,7 @@
  * stream through the real commit path while the backlog drains, then the same stream with nothing to
  * drain, and sends one `DrainResult` message.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { completeService, integrationConfig, pressFor, startStack, type Stack } from './rig.js';
 
 export interface DrainResult {
@@ -47,7 +47,7 @@ async function pressStream(stack: Stack, everyMs: number, stop: (made: number) =
     latencies.push(end - due);
     if (process.env.DRAIN_TRACE)
       process.stderr.write(
-        `press at ${start.toFixed(1)} late ${(start - due).toFixed(2)} work ${(end - start).toFixed(2)} cpu ${((ss1[0]! - ss0[0]!) / 1e6).toFixed(2)} runq ${((ss1[1]! - ss0[1]!) / 1e6).toFixed(2)}\n`,
+        `press at ${(performance.timeOrigin + start).toFixed(1)} late ${(start - due).toFixed(2)} work ${(end - start).toFixed(2)} cpu ${((ss1[0]! - ss0[0]!) / 1e6).toFixed(2)} runq ${((ss1[1]! - ss0[1]!) / 1e6).toFixed(2)}\n`,
       );
   }
   return latencies;
@@ -83,6 +83,19 @@ async function main(): Promise<void> {
       process.env.DRAIN_BATCH ? { batchSize: Number(process.env.DRAIN_BATCH) } : {},
     ),
   );
+  if (process.env.DRAIN_TRACE) {
+    // Each checkpoint's span, on the presses' clock (epoch ms), to set beside slow presses.
+    const maintain = stack.store.maintain.bind(stack.store);
+    stack.store.maintain = async () => {
+      const t0 = performance.timeOrigin + performance.now();
+      await maintain();
+      const t1 = performance.timeOrigin + performance.now();
+      const wal = statSync(`${dbPath}-wal`, { throwIfNoEntry: false })?.size ?? 0;
+      process.stderr.write(
+        `checkpoint at ${t0.toFixed(1)} took ${(t1 - t0).toFixed(1)} wal ${(wal / 1048576).toFixed(1)} MB\n`,
+      );
+    };
+  }
   let drainMs: number | null = null;
   // The backlog is drained when nothing older than this run is pending (presses made meanwhile may be).
   const watcher = setInterval(() => {

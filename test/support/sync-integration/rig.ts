@@ -84,7 +84,9 @@ export function startStack(dbPath: string, config: KioskConfig, piiKey: Buffer =
     version: '0.0.0-test',
     piiKey,
   });
-  // As core-factory: WAL checkpoints from a timer, never inside a commit (openStore disables autocheckpoint).
+  // As core-factory: maintenance once now (it starts the checkpoint thread), then from a timer, never inside a
+  // commit (openStore disables autocheckpoint).
+  void store.maintain();
   const maintenanceTimer = setInterval(() => void store.maintain(), 5_000);
   maintenanceTimer.unref();
   return {
