@@ -23,3 +23,17 @@ export function rethrowServiceRef(error: unknown, serviceId: number | null): nev
   }
   throw error;
 }
+
+/**
+ * Runs `write` (one transaction) with synchronous=NORMAL: committed, atomic, but without its own fsync. Only
+ * for writes a power cut may lose because they are redone or derived (delivery marks, attempt counts, erase
+ * slices, the day reports' time index): the next FULL commit (a rating) syncs the WAL, these frames included.
+ */
+export function withoutFsync<T>(db: Database.Database, write: () => T): T {
+  db.pragma('synchronous = NORMAL');
+  try {
+    return write();
+  } finally {
+    db.pragma('synchronous = FULL');
+  }
+}

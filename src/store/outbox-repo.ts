@@ -4,7 +4,7 @@
  * letter (kept, resendable); both are enforced by triggers.
  */
 import type { DeadLetter, DefaultCandidate, EraseStep, OutboxStats } from '../sync/outbox-port.js';
-import type { StoreContext } from './context.js';
+import { withoutFsync, type StoreContext } from './context.js';
 import { createMarks } from './marks.js';
 import { createPendingBatch } from './pending-batch.js';
 import type { RatingsRepo } from './ratings-repo.js';
@@ -159,14 +159,6 @@ export function createOutboxRepo(ctx: StoreContext, ratings: RatingsRepo) {
   const recordAttemptTx = db.transaction((seqs: readonly number[], at: number, code: string): void => {
     for (const seq of seqs) if (isPending.get(seq)!.n > 0) attempt.run(seq, code, at);
   });
-  const withoutFsync = (write: () => void): void => {
-    db.pragma('synchronous = NORMAL');
-    try {
-      write();
-    } finally {
-      db.pragma('synchronous = FULL');
-    }
-  };
 
   const eraseTx = db.transaction((deliveredBefore: number, budget: number): EraseStep => {
     // A rating's identity is its service's (or, before migration 0005, its own copy): one count per record.
@@ -194,7 +186,7 @@ export function createOutboxRepo(ctx: StoreContext, ratings: RatingsRepo) {
       results: ReadonlyArray<{ seq: number; status: 'accepted' | 'duplicate' }>,
       at: number,
     ): void =>
-      withoutFsync(() => {
+      withoutFsync(db, () => {
         // The counters change only once the transaction has committed.
         const { left, added } = markDeliveredTx(results, at);
         depth -= left;
@@ -205,7 +197,7 @@ export function createOutboxRepo(ctx: StoreContext, ratings: RatingsRepo) {
     },
     // Attempt counters are diagnostics only: the same reasoning as the delivery marks.
     recordAttempt: (seqs: readonly number[], at: number, code: string): void =>
-      withoutFsync(() => recordAttemptTx(seqs, at, code)),
+      withoutFsync(db, () => recordAttemptTx(seqs, at, code)),
     resend: (seq: number, at: number): boolean => resendTx(seq, at),
     /** A rating was committed with its queue entry (ratings-repo, same transaction). */
     noteEnqueued(): void {
@@ -230,11 +222,7 @@ export function createOutboxRepo(ctx: StoreContext, ratings: RatingsRepo) {
     // Without its own fsync, like the delivery marks: an erase lost to a power cut is redone by the next sweep
     // (its mark rolls back with it), and a sweep's slices must not each flush the disk during a drain.
     erasePii(deliveredBefore: number, budget: number): EraseStep {
-      let step = { erased: 0, more: false };
-      withoutFsync(() => {
-        step = eraseTx(deliveredBefore, budget);
-      });
-      return step;
+      return withoutFsync(db, () => eraseTx(deliveredBefore, budget));
     },
     defaultCandidates(completedBefore: number, limit: number): DefaultCandidate[] {
       return candidates.all(completedBefore, Math.max(0, Math.trunc(limit)));

@@ -88,11 +88,13 @@ async function main(): Promise<void> {
     const maintain = stack.store.maintain.bind(stack.store);
     stack.store.maintain = async () => {
       const t0 = performance.timeOrigin + performance.now();
-      await maintain();
+      const checkpoint = maintain();
+      const onMain = performance.timeOrigin + performance.now() - t0; // time index, high-water mark
+      await checkpoint;
       const t1 = performance.timeOrigin + performance.now();
       const wal = statSync(`${dbPath}-wal`, { throwIfNoEntry: false })?.size ?? 0;
       process.stderr.write(
-        `checkpoint at ${t0.toFixed(1)} took ${(t1 - t0).toFixed(1)} wal ${(wal / 1048576).toFixed(1)} MB\n`,
+        `checkpoint at ${t0.toFixed(1)} took ${(t1 - t0).toFixed(1)} (main thread ${onMain.toFixed(2)}) wal ${(wal / 1048576).toFixed(1)} MB\n`,
       );
     };
   }
