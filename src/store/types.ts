@@ -137,7 +137,7 @@ export interface KioskStore extends OutboxPort, DefaultRatingPort, CataloguePort
   /**
    * Idle maintenance, off the press path (the app calls it every few seconds): brings the day reports' time
    * index up to date, then copies the WAL into the database file (PASSIVE: never waits for readers) on the
-   * checkpoint thread, which the first call starts and which from then on also catches up every second by
+   * checkpoint thread, which the first call starts and which from then on also catches up every 400 ms by
    * itself. The promise settles when that checkpoint has finished; the kiosk does not wait for it.
    */
   maintain(): Promise<void>;

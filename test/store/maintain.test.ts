@@ -59,7 +59,7 @@ describe('the checkpoint thread', () => {
         await new Promise((resolve) => setTimeout(resolve, 4));
       }
       const grown = statSync(`${reference.dbPath}-wal`).size;
-      // Restarted about every second, it holds about a quarter of the four seconds’ frames (half, with margin).
+      // Restarted every 400 ms or so, it holds a small part of the four seconds’ frames (half, with a wide margin).
       expect(statSync(`${t.dbPath}-wal`).size).toBeLessThan(grown / 2);
       expect(store.lastLink().seq).toBe(unmaintained.lastLink().seq);
     } finally {
