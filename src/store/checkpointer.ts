@@ -29,10 +29,22 @@ const SOURCE = `
 ${BACKGROUND_THREAD_SOURCE}
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.library);
-const db = new Database(workerData.path, { fileMustExist: true });
-// A checkpoint must sync the database file before the WAL can be reused: FULL, as the kiosk's connection.
-db.pragma('synchronous = FULL');
-db.pragma('wal_autocheckpoint = 0');
+// Opened at the first catch-up, so that a file it cannot use is reported like a failed checkpoint, with
+// SQLite's message (an error thrown out of the thread reaches the host without it).
+let db = null;
+function connection() {
+  if (db !== null) return db;
+  const opened = new Database(workerData.path, { fileMustExist: true });
+  try {
+    // A checkpoint must sync the database file before the WAL can be reused: FULL, as the kiosk's connection.
+    opened.pragma('synchronous = FULL');
+    opened.pragma('wal_autocheckpoint = 0');
+  } catch (error) {
+    opened.close();
+    throw error;
+  }
+  return (db = opened);
+}
 // One PASSIVE pass copies the frames that were in the WAL when it began. The writer restarts the WAL (writes
 // from its start again, over blocks the file already has) only if every frame has been copied when it begins
 // a transaction. While the kiosk commits all the time (a backlog drain: a delivery mark every ~20 ms, presses
@@ -45,17 +57,21 @@ const MAX_PASSES = 16;
 function catchUp() {
   let previousLog = -1;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const { log, checkpointed } = db.pragma('wal_checkpoint(PASSIVE)')[0];
+    const { log, checkpointed } = connection().pragma('wal_checkpoint(PASSIVE)')[0];
     if (log === checkpointed && log === previousLog) return;
     previousLog = log;
   }
 }
-const report = (error) =>
-  parentPort.postMessage({ ok: false, error: String((error && error.message) || error) });
 // Besides the kiosk's requests, a catch-up every workerData.everyMs: the WAL then restarts about that often
 // however busy the kiosk is, so it stays a few MB, reused, instead of growing for as long as the writes go on.
 // A pass with nothing to copy reads the WAL index and returns.
-const timer = setInterval(() => {
+let timer = null;
+// After a failure the kiosk checkpoints on its own connection instead (store.ts): this thread stops its own.
+const report = (error) => {
+  clearInterval(timer);
+  parentPort.postMessage({ ok: false, error: String((error && error.message) || error) });
+};
+timer = setInterval(() => {
   try {
     catchUp();
   } catch (error) {
@@ -65,7 +81,7 @@ const timer = setInterval(() => {
 parentPort.on('message', (message) => {
   if (message === 'close') {
     clearInterval(timer);
-    db.close();
+    db?.close();
     parentPort.close();
     return;
   }
@@ -108,10 +124,13 @@ export function createCheckpointer(path: string, onError: (message: string) => v
       finished();
       if (!message.ok) onError(message.error ?? 'checkpoint failed');
     });
-    w.on('error', (error) => {
+    w.on('error', (error: unknown) => {
       finished();
       worker = null; // a later request starts a fresh thread
-      onError(String(error));
+      // Thrown out of the thread (not a failed checkpoint, which is reported with its message), an error may
+      // arrive as a plain object with its code only.
+      const { message, code } = (error ?? {}) as { message?: unknown; code?: unknown };
+      onError(typeof message === 'string' ? message : typeof code === 'string' ? code : String(error));
     });
     // After the listeners: adding a 'message' listener refs the worker again, which would keep a process that
     // never closes its store (a tool, a test) alive.
