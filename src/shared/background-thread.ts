@@ -16,21 +16,33 @@
  */
 import type * as NodeChildProcess from 'node:child_process';
 import type * as NodeFs from 'node:fs';
+import os from 'node:os';
 import type * as NodeOs from 'node:os';
 
 export interface BackgroundOptions {
   nice: number;
   idleClass: boolean;
-  /** Confine to the last CPU (when there is more than one). */
-  lastCpu: boolean;
+  /** The CPU to confine the thread to (backgroundCpu()); null leaves its CPUs as they are. */
+  cpu: number | null;
 }
 
+// The CPUs this process may use, read when the kiosk loads its modules. availableParallelism() reads the calling
+// thread's own CPU mask, and a thread starts with its creator's: once the main thread has left the background
+// CPU (runtime-helpers.ts), it and every thread it starts would count one CPU fewer.
+const PROCESS_CPUS = os.availableParallelism();
+
+/** How many CPUs the process had at start (see above). */
+export const processCpuCount = (): number => PROCESS_CPUS;
+
+/** The kiosk's background CPU: the last of the process's, or null with a single CPU. */
+export const backgroundCpu = (): number | null => (PROCESS_CPUS > 1 ? PROCESS_CPUS - 1 : null);
+
 export function moveCallingThreadToBackground(options: BackgroundOptions, load: NodeRequire): void {
-  const os = load('node:os') as typeof NodeOs;
+  const nodeOs = load('node:os') as typeof NodeOs;
   const fs = load('node:fs') as typeof NodeFs;
   const { execFile } = load('node:child_process') as typeof NodeChildProcess;
   try {
-    os.setPriority(0, options.nice);
+    nodeOs.setPriority(0, options.nice);
   } catch {
     // not permitted: keep the inherited priority
   }
@@ -42,8 +54,7 @@ export function moveCallingThreadToBackground(options: BackgroundOptions, load: 
   }
   if (!tid) return;
   if (options.idleClass) execFile('chrt', ['--idle', '-p', '0', tid], () => undefined);
-  const cpus = os.availableParallelism();
-  if (options.lastCpu && cpus > 1) execFile('taskset', ['-p', '-c', String(cpus - 1), tid], () => undefined);
+  if (options.cpu !== null) execFile('taskset', ['-p', '-c', String(options.cpu), tid], () => undefined);
 }
 
 /**

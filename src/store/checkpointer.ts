@@ -9,7 +9,11 @@
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { BACKGROUND_THREAD_SOURCE, type BackgroundOptions } from '../shared/background-thread.js';
+import {
+  BACKGROUND_THREAD_SOURCE,
+  backgroundCpu,
+  type BackgroundOptions,
+} from '../shared/background-thread.js';
 
 export interface Checkpointer {
   /**
@@ -115,7 +119,7 @@ export function createCheckpointer(path: string, onError: (message: string) => v
   };
   const start = (): Worker => {
     const library = createRequire(import.meta.url).resolve('better-sqlite3');
-    const background: BackgroundOptions = { nice: 10, idleClass: false, lastCpu: true };
+    const background: BackgroundOptions = { nice: 10, idleClass: false, cpu: backgroundCpu() };
     const w = new Worker(SOURCE, {
       eval: true,
       workerData: { library, path, background, everyMs: CATCH_UP_EVERY_MS },

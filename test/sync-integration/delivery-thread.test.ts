@@ -3,11 +3,12 @@
  * HTTP and the real thread: what runs where, how it yields the CPU, and how it recovers.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type KioskStore } from '../../src/store/index.js';
 import { startDeliveryThread } from '../../src/sync/delivery/host.js';
+import { processCpuCount } from '../../src/shared/background-thread.js';
+import { foregroundCpuList } from '../../src/shared/runtime-helpers.js';
 import { sm2Decrypt } from '../../src/sync/province/sm2.js';
 import { until } from '../support/polling.js';
 import {
@@ -85,11 +86,11 @@ describe('The delivery thread', () => {
     expect(stack.sync.diagnostics()).toMatchObject({ sync: { lastError: null } });
   });
 
-  it('runs in the idle scheduling class at nice 10 on the last CPU, and leaves the main thread as it was', async () => {
+  it('runs in the idle scheduling class at nice 10 on the last CPU, and the main thread keeps its class and nice value', async () => {
     const { stack } = await kiosk();
     rateOne(stack, 1);
     await until('the delivery', () => stack.store.stats().delivered === 1, 20_000);
-    const last = String(availableParallelism() - 1);
+    const last = String(processCpuCount() - 1);
     await until('the delivery thread to move to the background', () =>
       threads().some((t) => t.policy === SCHED_IDLE && t.nice === 10 && t.cpus === last),
     );
@@ -98,11 +99,11 @@ describe('The delivery thread', () => {
     expect(main.cpus).not.toBe(last);
   });
 
-  it('moves the runtime’s garbage-collection helpers to the same last CPU at nice 10, and leaves the main thread on every CPU', async () => {
+  it('moves the runtime’s garbage-collection helpers to the same last CPU at nice 10, and the main thread to every other CPU', async () => {
     const { stack } = await kiosk();
     rateOne(stack, 1);
     await until('the delivery', () => stack.store.stats().delivered === 1, 20_000);
-    const last = String(availableParallelism() - 1);
+    const last = String(processCpuCount() - 1);
     // Plain Node 20 (these tests): the platform's 4 workers and its scheduler are the first threads after main.
     const all = threads();
     const helpers = all
@@ -116,9 +117,33 @@ describe('The delivery thread', () => {
         .filter((t) => helpers.includes(t.tid))
         .every((t) => t.nice === 10 && t.cpus === last),
     );
+    const foreground = foregroundCpuList(processCpuCount());
+    await until('the main thread to leave the last CPU', () =>
+      threads().some((t) => t.tid === String(process.pid) && t.cpus === foreground),
+    );
     const main = threads().find((t) => t.tid === String(process.pid))!;
     expect(main).toMatchObject({ nice: 0, policy: 0 });
-    expect(main.cpus).not.toBe(last);
+  });
+
+  it('still sends a background thread started after the main thread left the last CPU to the last CPU', async () => {
+    const { stack } = await kiosk();
+    rateOne(stack, 1);
+    await until('the delivery', () => stack.store.stats().delivered === 1, 20_000);
+    const foreground = foregroundCpuList(processCpuCount());
+    await until('the main thread to leave the last CPU', () =>
+      threads().some((t) => t.tid === String(process.pid) && t.cpus === foreground),
+    );
+    // A thread starts with its creator's CPUs: a checkpoint thread made now must still find the last CPU.
+    const before = new Set(threads().map((t) => t.tid));
+    const dir = tempDir();
+    cleanups.push(() => dir.cleanup());
+    const store = openStore({ path: path.join(dir.dir, 'other.sqlite'), piiKey: PII_KEY });
+    cleanups.push(() => store.close());
+    await store.maintain();
+    const last = String(processCpuCount() - 1);
+    await until('the new checkpoint thread to move to the background', () =>
+      threads().some((t) => !before.has(t.tid) && t.nice === 10 && t.cpus === last),
+    );
   });
 
   it('encrypts for the main thread’s own requests (heartbeat, catalogue) with the same SM2, and refuses once stopped', async () => {

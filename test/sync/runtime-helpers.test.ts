@@ -4,7 +4,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { runtimeHelperThreads, type ThreadInfo } from '../../src/shared/runtime-helpers.js';
+import {
+  foregroundCpuList,
+  runtimeHelperThreads,
+  type ThreadInfo,
+} from '../../src/shared/runtime-helpers.js';
 
 const MAIN = 1000;
 
@@ -66,6 +70,25 @@ describe('runtimeHelperThreads', () => {
           if (!anyNamed) expect(picked.length).toBeLessThanOrEqual(count);
         },
       ),
+    );
+  });
+});
+
+describe('foregroundCpuList', () => {
+  it('gives the main thread every CPU but the last, as taskset writes it, and nothing to change with one CPU', () => {
+    expect(foregroundCpuList(1)).toBeNull();
+    expect(foregroundCpuList(2)).toBe('0');
+    expect(foregroundCpuList(4)).toBe('0-2');
+  });
+
+  it('never includes the last CPU and always leaves at least one', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 256 }), (cpus) => {
+        const list = foregroundCpuList(cpus)!;
+        const [first, last = first] = list.split('-').map(Number);
+        expect(first).toBe(0);
+        expect(last).toBe(cpus - 2);
+      }),
     );
   });
 });

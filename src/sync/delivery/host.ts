@@ -9,8 +9,11 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { BackgroundOptions } from '../../shared/background-thread.js';
-import { moveRuntimeHelpersToBackground } from '../../shared/runtime-helpers.js';
+import { backgroundCpu, type BackgroundOptions } from '../../shared/background-thread.js';
+import {
+  keepMainThreadOffBackgroundCpu,
+  moveRuntimeHelpersToBackground,
+} from '../../shared/runtime-helpers.js';
 import { SYNC_ERRORS } from '../../shared/errors/sync.js';
 import type { OutboxPort } from '../outbox-port.js';
 import { offStatus, type OutboxWorker } from '../outbox-worker.js';
@@ -189,7 +192,7 @@ export function startDeliveryThread(options: DeliveryHostOptions): DeliveryHost 
       batchSize: options.batchSize,
       piiRetentionDays: options.piiRetentionDays,
       clockOffsetMs: now() - Date.now(),
-      background: options.background ?? { nice: 10, idleClass: true, lastCpu: true },
+      background: options.background ?? { nice: 10, idleClass: true, cpu: backgroundCpu() },
       entry,
       loader,
     };
@@ -228,8 +231,10 @@ export function startDeliveryThread(options: DeliveryHostOptions): DeliveryHost 
     start() {
       if (wanted) return;
       wanted = true;
-      // The thread's garbage is collected on the process's shared V8 helper threads: they go to its CPU too.
+      // The thread's garbage is collected on the process's shared V8 helper threads: they go to its CPU too,
+      // and the main thread leaves that CPU to them (runtime-helpers.ts).
       moveRuntimeHelpersToBackground();
+      keepMainThreadOffBackgroundCpu();
       spawn();
     },
     stop() {
