@@ -5,7 +5,8 @@
  * - the kiosk's RSS peak while draining (target ≤ 250 MB);
  * - press → stored p99 of a press every 25 ms through the real commit path while draining, against the
  *   same stream with nothing to drain, in the same run (target ratio ≤ 2). 25 ms gives about 700–800 presses
- *   a side, so each p99 rests on about 7 presses rather than 4. BENCH_PRESS_MS sets another interval.
+ *   a side, so each p99 rests on about 7 presses rather than 4. BENCH_PRESS_MS sets another interval. The same
+ *   stream runs untimed while the delivery thread loads, as a warm-up (drain-kiosk.ts).
  * Set-up (not timed): the backlog is committed through `store.commitRating` with drafts from
  * `buildRecordDraft`, on tmpfs (/dev/shm) when there is one — one fsync'd transaction per rating on disk
  * would take minutes — then the closed (checkpointed) file and its high-water side file are copied to

@@ -109,8 +109,17 @@ async function main(): Promise<void> {
   // Presses count as "during the drain" from when delivery runs. Before that the delivery thread loads its
   // code: here from the TypeScript sources, compiled by tsx's esbuild on both cores for a second or so, which
   // a built kiosk (plain JavaScript) does not do. The drain time still counts from the start above.
+  // Meanwhile the same stream runs untimed, as a warm-up: otherwise the draining side alone would carry the
+  // first presses of the process (code not yet compiled by the JIT, the WAL's first growth), which the idle
+  // side, measured after it, never meets.
   const syncState = () => (stack.sync.diagnostics().sync as { state: string }).state;
-  while (syncState() === 'off' && drainMs === null) await sleep(5);
+  const warmUp = await pressStream(
+    stack,
+    everyMs,
+    () => syncState() !== 'off' || drainMs !== null,
+    backlog + 2_000_000,
+  );
+  if (process.env.DRAIN_TRACE) process.stderr.write(`warm-up presses ${warmUp.length}\n`);
   const pressDraining = await pressStream(stack, everyMs, () => drainMs !== null, backlog);
   clearInterval(watcher);
 
