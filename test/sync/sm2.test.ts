@@ -67,6 +67,16 @@ describe('SM2 for the province envelope (C1C3C2, hex with leading 04)', () => {
       expect(sm2Decrypt(cipher.slice(2), privateHex)).toBe(message);
     });
 
+    it('decrypts a ciphertext whose key stream is all zeros, as sm-crypto-v2 may send, since C3 still verifies it', () => {
+      // k = 470 gives this key a zero key-stream byte for a 1-byte message (found by search): C2 is the plaintext.
+      const cipher = referenceEncrypt(Uint8Array.of(0x7c), publicKey, 470n);
+      expect(cipher.slice(-2)).toBe('7c');
+      const privateHex = d.toString(16).padStart(64, '0');
+      expect(Buffer.from(sm2DecryptBytes(cipher, privateHex))).toEqual(Buffer.of(0x7c));
+      const tampered = cipher.slice(0, -2) + '7d';
+      expect(() => sm2DecryptBytes(tampered, privateHex)).toThrow(Sm2DecryptError);
+    });
+
     it('produces ciphertext the reference implementation decrypts as C1C3C2', () => {
       const message = '20261126093015hcp-demo-mark-secret';
       const cipher = sm2Encrypt(message, publicKey);

@@ -117,7 +117,9 @@ function tryDecrypt(body: Buffer, d: bigint): Uint8Array | null {
   const c3 = body.subarray(64, 96);
   const message = new Uint8Array(body.subarray(96));
   const t = sm2Kdf(z, message.length);
-  if (message.length > 0 && isZero(t)) return null;
+  // GB/T 32918.4 B4 rejects an all-zero key stream, but sm-crypto-v2 (the province simulator's library, and
+  // earlier kiosks') never draws another k for one (A5), so a 1-byte message meets it once in 256. C3 below
+  // still authenticates the plaintext; refusing would only turn such a message away.
   for (let i = 0; i < t.length; i++) message[i] = message[i]! ^ t[i]!;
   return Buffer.from(sm3Digest(x2, message, y2)).equals(c3) ? message : null;
 }
