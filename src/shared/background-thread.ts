@@ -17,7 +17,6 @@
 import type * as NodeChildProcess from 'node:child_process';
 import type * as NodeFs from 'node:fs';
 import os from 'node:os';
-import type * as NodeOs from 'node:os';
 
 export interface BackgroundOptions {
   nice: number;
@@ -38,7 +37,7 @@ export const processCpuCount = (): number => PROCESS_CPUS;
 export const backgroundCpu = (): number | null => (PROCESS_CPUS > 1 ? PROCESS_CPUS - 1 : null);
 
 export function moveCallingThreadToBackground(options: BackgroundOptions, load: NodeRequire): void {
-  const nodeOs = load('node:os') as typeof NodeOs;
+  const nodeOs = load('node:os') as typeof os;
   const fs = load('node:fs') as typeof NodeFs;
   const { execFile } = load('node:child_process') as typeof NodeChildProcess;
   try {

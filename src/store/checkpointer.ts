@@ -52,8 +52,8 @@ function connection() {
 // One PASSIVE pass copies the frames that were in the WAL when it began. The writer restarts the WAL (writes
 // from its start again, over blocks the file already has) only if every frame has been copied when it begins
 // a transaction. While the kiosk commits all the time (a backlog drain: a delivery mark every ~20 ms, presses
-// between them), a pass that copies seconds of frames always ends behind, and the WAL was never restarted:
-// it grew through the whole drain (75 MB at 100 k), and each press's fsync also allocated the file's new
+// between them), a pass that copies seconds of frames always ends behind, and the WAL was seldom restarted:
+// it grew through the drain (75 MB at 100 k), and each press's fsync also allocated the file's new
 // blocks and wrote its inode and extent tree (drain benchmark: ~14 % of presses 3–7 ms). So passes follow
 // each other while the last one found new frames; each copies only what came during the one before, so they
 // shorten until one finds none (2–5 passes while draining).

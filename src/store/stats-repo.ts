@@ -110,7 +110,7 @@ export function createStatsRepo(ctx: StoreContext) {
     },
     /** Adds the ratings committed since the last call to ratings_by_time (idle maintenance); returns how many. */
     // Derived data without its own fsync: a step lost to a power cut is redone (its mark rolls back with it),
-    // and during a backlog drain a fsync'd step every 5 s held the main thread up to 3 ms (drain benchmark).
+    // and during a backlog drain an fsync'd step every 5 s held the main thread up to 3 ms (drain benchmark).
     catchUpTimeIndex: (): number => withoutFsync(db, () => catchUp.immediate()),
   };
 }
