@@ -83,6 +83,11 @@ function platformThreadCount(): number {
   return workers + 1;
 }
 
+/** Sets one thread's CPUs (a taskset list), in the background; a missing or refused taskset changes nothing. */
+const confine = (tid: number, cpus: string): void => {
+  execFile('taskset', ['-p', '-c', cpus, String(tid)], () => undefined);
+};
+
 let moved: number[] | null = null;
 
 /**
@@ -108,7 +113,7 @@ export function moveRuntimeHelpersToBackground(): readonly number[] {
     } catch {
       // gone, or not permitted: it keeps its priority
     }
-    execFile('taskset', ['-p', '-c', String(cpu), String(tid)], () => undefined);
+    confine(tid, String(cpu));
     moved.push(tid);
   }
   return moved;
@@ -135,5 +140,5 @@ export function keepMainThreadOffBackgroundCpu(): void {
   keptOff = true;
   const list = foregroundCpuList(processCpuCount());
   if (list === null) return;
-  execFile('taskset', ['-p', '-c', list, String(process.pid)], () => undefined);
+  confine(process.pid, list);
 }

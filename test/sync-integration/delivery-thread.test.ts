@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type KioskStore } from '../../src/store/index.js';
 import { startDeliveryThread } from '../../src/sync/delivery/host.js';
-import { processCpuCount } from '../../src/shared/background-thread.js';
+import { backgroundCpu, processCpuCount } from '../../src/shared/background-thread.js';
 import { foregroundCpuList } from '../../src/shared/runtime-helpers.js';
 import { sm2Decrypt } from '../../src/sync/province/sm2.js';
 import { until } from '../support/polling.js';
@@ -38,6 +38,16 @@ function threads(): Array<{ tid: string; nice: number; policy: number; cpus: str
   });
 }
 const SCHED_IDLE = 5;
+/** The kiosk's background CPU, as /proc writes a single CPU. */
+const LAST_CPU = String(backgroundCpu());
+
+/** Waits until the main thread has left the background CPU (delivery start moves it; taskset runs async). */
+async function mainThreadOffLastCpu(): Promise<void> {
+  const foreground = foregroundCpuList(processCpuCount());
+  await until('the main thread to leave the last CPU', () =>
+    threads().some((t) => t.tid === String(process.pid) && t.cpus === foreground),
+  );
+}
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -90,20 +100,18 @@ describe('The delivery thread', () => {
     const { stack } = await kiosk();
     rateOne(stack, 1);
     await until('the delivery', () => stack.store.stats().delivered === 1, 20_000);
-    const last = String(processCpuCount() - 1);
     await until('the delivery thread to move to the background', () =>
-      threads().some((t) => t.policy === SCHED_IDLE && t.nice === 10 && t.cpus === last),
+      threads().some((t) => t.policy === SCHED_IDLE && t.nice === 10 && t.cpus === LAST_CPU),
     );
     const main = threads().find((t) => t.tid === String(process.pid))!;
     expect(main).toMatchObject({ nice: 0, policy: 0 });
-    expect(main.cpus).not.toBe(last);
+    expect(main.cpus).not.toBe(LAST_CPU);
   });
 
   it('moves the runtime’s garbage-collection helpers to the same last CPU at nice 10, and the main thread to every other CPU', async () => {
     const { stack } = await kiosk();
     rateOne(stack, 1);
     await until('the delivery', () => stack.store.stats().delivered === 1, 20_000);
-    const last = String(processCpuCount() - 1);
     // Plain Node 20 (these tests): the platform's 4 workers and its scheduler are the first threads after main.
     const all = threads();
     const helpers = all
@@ -115,12 +123,9 @@ describe('The delivery thread', () => {
     await until('the helpers to move', () =>
       threads()
         .filter((t) => helpers.includes(t.tid))
-        .every((t) => t.nice === 10 && t.cpus === last),
+        .every((t) => t.nice === 10 && t.cpus === LAST_CPU),
     );
-    const foreground = foregroundCpuList(processCpuCount());
-    await until('the main thread to leave the last CPU', () =>
-      threads().some((t) => t.tid === String(process.pid) && t.cpus === foreground),
-    );
+    await mainThreadOffLastCpu();
     const main = threads().find((t) => t.tid === String(process.pid))!;
     expect(main).toMatchObject({ nice: 0, policy: 0 });
   });
@@ -129,10 +134,7 @@ describe('The delivery thread', () => {
     const { stack } = await kiosk();
     rateOne(stack, 1);
     await until('the delivery', () => stack.store.stats().delivered === 1, 20_000);
-    const foreground = foregroundCpuList(processCpuCount());
-    await until('the main thread to leave the last CPU', () =>
-      threads().some((t) => t.tid === String(process.pid) && t.cpus === foreground),
-    );
+    await mainThreadOffLastCpu();
     // A thread starts with its creator's CPUs: a checkpoint thread made now must still find the last CPU.
     const before = new Set(threads().map((t) => t.tid));
     const dir = tempDir();
@@ -140,9 +142,8 @@ describe('The delivery thread', () => {
     const store = openStore({ path: path.join(dir.dir, 'other.sqlite'), piiKey: PII_KEY });
     cleanups.push(() => store.close());
     await store.maintain();
-    const last = String(processCpuCount() - 1);
     await until('the new checkpoint thread to move to the background', () =>
-      threads().some((t) => !before.has(t.tid) && t.nice === 10 && t.cpus === last),
+      threads().some((t) => !before.has(t.tid) && t.nice === 10 && t.cpus === LAST_CPU),
     );
   });
 

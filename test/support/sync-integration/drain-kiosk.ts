@@ -24,6 +24,8 @@ export interface DrainResult {
 /** [ns on a CPU, ns waiting in a run queue, slices] of this thread (Linux; DRAIN_TRACE only). */
 const schedstat = () => readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map(Number);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Now in epoch ms, with performance.now()'s resolution: one clock for every DRAIN_TRACE line. */
+const epochNow = () => performance.timeOrigin + performance.now();
 
 /**
  * Presses due every `everyMs` from now until `stop()` says so or `count` presses were made. As at a window,
@@ -87,11 +89,11 @@ async function main(): Promise<void> {
     // Each checkpoint's span, on the presses' clock (epoch ms), to set beside slow presses.
     const maintain = stack.store.maintain.bind(stack.store);
     stack.store.maintain = async () => {
-      const t0 = performance.timeOrigin + performance.now();
+      const t0 = epochNow();
       const checkpoint = maintain();
-      const onMain = performance.timeOrigin + performance.now() - t0; // time index, high-water mark
+      const onMain = epochNow() - t0; // time index, high-water mark
       await checkpoint;
-      const t1 = performance.timeOrigin + performance.now();
+      const t1 = epochNow();
       const wal = statSync(`${dbPath}-wal`, { throwIfNoEntry: false })?.size ?? 0;
       process.stderr.write(
         `checkpoint at ${t0.toFixed(1)} took ${(t1 - t0).toFixed(1)} (main thread ${onMain.toFixed(2)}) wal ${(wal / 1048576).toFixed(1)} MB\n`,
