@@ -1,5 +1,5 @@
 /**
- * Demo mode's province: the project's own province test server (test/support/province) on loopback, so a
+ * Demo mode's province: the project's own province test server (dev-tools/province-sim) on loopback, so a
  * newcomer's `npm start` shows ratings arriving (window-link.md "Demo and tests"). Loaded dynamically:
  * a packaged, provisioned kiosk never loads test code.
  */
@@ -27,7 +27,7 @@ interface ProvinceServerModule {
   }>;
 }
 
-const SERVER_MODULE = '../../test/support/province/server.js';
+const SERVER_MODULE = '../../dev-tools/province-sim/server.js';
 
 export async function startDemoProvince(options: {
   dbPath: string;

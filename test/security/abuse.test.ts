@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linkCall } from '../support/kiosk-process.js';
-import type { ProvinceServer } from '../support/province/server.js';
+import type { ProvinceServer } from '../../dev-tools/province-sim/server.js';
 import {
   adminGet,
   ApiClient,

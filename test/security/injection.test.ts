@@ -14,7 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium.js';
 import { linkCall } from '../support/kiosk-process.js';
-import type { ProvinceServer } from '../support/province/server.js';
+import type { ProvinceServer } from '../../dev-tools/province-sim/server.js';
 import {
   ApiClient,
   stableView,

@@ -5,7 +5,7 @@
  * Defences: src/store/chain.ts + ratings-repo.ts verify (SM3 chain over every record, columns checked against
  * the hashed text; E2201 at start-up), src/store/high-water.ts (the `.hw` side file; E2204 on rollback),
  * src/store/store.ts (reported in chainStatus and the audit trail, never repaired), the province-side chain
- * check (test/support/province/ledger.ts chainBreaks()).
+ * check (dev-tools/province-sim/ledger.ts chainBreaks()).
  * Attack: against the real kiosk process; the kiosk must detect it at start (health degraded, diagnostics
  * code), keep taking ratings, leave the tampered row as it is, and the province must see the break.
  */
@@ -14,8 +14,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { linkCall } from '../support/kiosk-process.js';
-import type { ProvinceServer } from '../support/province/server.js';
-import type { ChainBreak } from '../support/province/ledger.js';
+import type { ProvinceServer } from '../../dev-tools/province-sim/server.js';
+import type { ChainBreak } from '../../dev-tools/province-sim/ledger.js';
 import {
   adminGet,
   ApiClient,

@@ -20,7 +20,7 @@ import type { ReaderSimulator } from '../../drivers/sim/reader-sim.js';
 import { MAINLAND, withCheckDigit } from '../../drivers/sim/identities.js';
 import { linkCall, makeDataDir } from '../support/kiosk-process.js';
 import { completedService } from '../support/services.js';
-import type { ProvinceServer } from '../support/province/server.js';
+import type { ProvinceServer } from '../../dev-tools/province-sim/server.js';
 import {
   adminGet,
   ApiClient,

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linkCall } from '../support/kiosk-process.js';
-import type { ProvinceServer } from '../support/province/server.js';
+import type { ProvinceServer } from '../../dev-tools/province-sim/server.js';
 import { makeTestCerts, type Pem, type TestCerts } from '../support/security/certs.js';
 import {
   adminGet,

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
-import type { ProvinceServer } from '../support/province/server.js';
+import type { ProvinceServer } from '../../dev-tools/province-sim/server.js';
 import {
   ledgerSummary,
   newProvinceKeys,

@@ -9,8 +9,8 @@
  */
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Fault } from '../support/province/faults.js';
-import type { ProvinceServer } from '../support/province/server.js';
+import type { Fault } from '../../dev-tools/province-sim/faults.js';
+import type { ProvinceServer } from '../../dev-tools/province-sim/server.js';
 import { until } from '../support/polling.js';
 import {
   integrationConfig,

@@ -12,7 +12,7 @@ import { demoConfig, loadOrCreateDemoSecrets } from '../../src/app/demo.js';
 import { loadOrCreateKeyFile } from '../../src/crypto/keyfile.js';
 import { openStore } from '../../src/store/index.js';
 import { linkCall, makeDataDir, startKiosk, type KioskProcess } from '../support/kiosk-process.js';
-import { Ledger } from '../support/province/ledger.js';
+import { Ledger } from '../../dev-tools/province-sim/ledger.js';
 import { until } from '../support/polling.js';
 import {
   integrationConfig,

@@ -5,7 +5,7 @@ import {
   checkBaseUrl,
   createNationalTemplateAdapter,
 } from '../../src/sync/province/national-template/adapter.js';
-import type { Fault } from '../support/province/faults.js';
+import type { Fault } from '../../dev-tools/province-sim/faults.js';
 import { APP_MARK, APP_WORD, commitRatings, PROVINCE_KEYS } from './support/fixtures.js';
 import { startHarness, TEST_TLS, type Harness } from './support/harness.js';
 import { MemoryOutbox } from './support/memory-outbox.js';

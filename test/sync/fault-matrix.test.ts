@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createOutboxWorker, type OutboxWorker } from '../../src/sync/outbox-worker.js';
-import type { Fault } from '../support/province/faults.js';
+import type { Fault } from '../../dev-tools/province-sim/faults.js';
 import { commitRatings } from './support/fixtures.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { MemoryOutbox } from './support/memory-outbox.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { byCodePoint } from '../support/province/canonical.js';
+import { byCodePoint } from '../../dev-tools/province-sim/canonical.js';
 
 /** The definition: compare the strings' code points one by one. */
 function reference(a: string, b: string): number {

@@ -18,7 +18,7 @@ import type { ReaderSimulator } from '../../../drivers/sim/reader-sim.js';
 import { MAINLAND } from '../../../drivers/sim/identities.js';
 import { launchChromium } from '../../support/chromium.js';
 import { makeDataDir } from '../../support/kiosk-process.js';
-import { startProvinceServer, type ProvinceServer } from '../../support/province/server.js';
+import { startProvinceServer, type ProvinceServer } from '../../../dev-tools/province-sim/server.js';
 import { DIST, ensureRendererBuilt, REPO } from '../../host-browser/build-renderer.js';
 import { seriousAxeViolations } from '../citizen/support.js';
 

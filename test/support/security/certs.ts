@@ -1,7 +1,7 @@
 /**
  * Throw-away TLS material made with the openssl CLI for the TLS tests: a self-signed certificate for
  * 127.0.0.1, and a second CA with a certificate for the wrong host name. The project's fixture CA
- * (test/support/province/tls) signs the good certificate.
+ * (dev-tools/province-sim/tls) signs the good certificate.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';

@@ -14,8 +14,8 @@ import WebSocket from 'ws';
 import type { DemoSecrets } from '../../../src/app/demo.js';
 import type { KioskView } from '../../../src/shared/kiosk-api.js';
 import { makeDataDir, startKiosk, type DemoInfo, type KioskProcess } from '../kiosk-process.js';
-import { startProvinceServer, type ProvinceServer } from '../province/server.js';
-import type { CatalogueState } from '../province/endpoints.js';
+import { startProvinceServer, type ProvinceServer } from '../../../dev-tools/province-sim/server.js';
+import type { CatalogueState } from '../../../dev-tools/province-sim/endpoints.js';
 
 import { until } from '../polling.js';
 

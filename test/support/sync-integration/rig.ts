@@ -17,7 +17,7 @@ import { openStore, type KioskStore, type ServiceRow } from '../../../src/store/
 import { buildRecordDraft } from '../../../src/sync/province/national-template/record.js';
 import { generateSm2KeyPair } from '../../../src/sync/province/sm2.js';
 import { uuidv7 } from '../../../src/sync/uuidv7.js';
-import { startProvinceServer, type ProvinceServer } from '../province/server.js';
+import { startProvinceServer, type ProvinceServer } from '../../../dev-tools/province-sim/server.js';
 
 export const APP_MARK = 'hcp-integration-01';
 export const APP_WORD = 'integration-appWord-5c1d9e';

@@ -10,11 +10,11 @@ import {
   startProvinceServer,
   type ProvinceServer,
   type ProvinceServerOptions,
-} from '../../support/province/server.js';
+} from '../../../dev-tools/province-sim/server.js';
 import { APP_MARK, APP_WORD, PROVINCE_KEYS } from './fixtures.js';
 
 // Tests run from the repository root (package.json scripts, vitest).
-const tlsDir = join(process.cwd(), 'test/support/province/tls');
+const tlsDir = join(process.cwd(), 'dev-tools/province-sim/tls');
 export const TEST_TLS = {
   key: readFileSync(join(tlsDir, 'server.key'), 'utf8'),
   cert: readFileSync(join(tlsDir, 'server.pem'), 'utf8'),

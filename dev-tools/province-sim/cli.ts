@@ -3,7 +3,7 @@
  *  [--app-mark hcp-demo] [--app-word <secret>]`: the province test server for demos and manual runs.
  * Without --key it makes a key pair and prints the public key to provision (`province.publicKey`).
  */
-import { generateSm2KeyPair } from '../../../src/sync/province/sm2.js';
+import { generateSm2KeyPair } from '../../src/sync/province/sm2.js';
 import { sm2 } from 'sm-crypto-v2';
 import { startProvinceServer } from './server.js';
 

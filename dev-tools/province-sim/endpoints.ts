@@ -1,6 +1,6 @@
 /** Request handling of the province simulator, one function per step of province-profile.md "Province-side checks". */
-import { sm2Decrypt } from '../../../src/sync/province/sm2.js';
-import { parseEnvelopeTime } from '../../../src/sync/time.js';
+import { sm2Decrypt } from '../../src/sync/province/sm2.js';
+import { parseEnvelopeTime } from '../../src/sync/time.js';
 import type { Ledger } from './ledger.js';
 import {
   cataloguePayloadSchema,

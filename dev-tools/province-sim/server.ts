@@ -6,7 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { formatRecordTime } from '../../../src/sync/time.js';
+import { formatRecordTime } from '../../src/sync/time.js';
 import { FaultControl, type Fault } from './faults.js';
 import { Ledger, type ChainBreak, type StoredRecord } from './ledger.js';
 import {
