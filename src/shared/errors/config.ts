@@ -52,4 +52,14 @@ export const CONFIG_ERRORS = defineCodes({
     name: 'config.already-provisioned',
     help: 'First-run setup is only for demo devices; a provisioned device changes by the admin screen settings or a signed provisioning file.',
   },
+  deviceKeyInvalid: {
+    code: 'E1050',
+    name: 'config.device-key-invalid',
+    help: 'The device key file (device-key.json) is unreadable, readable by group or others, or its public key does not match its sealed private key; it is never replaced silently (records are signed with it): restore it from backup, or re-register a new key with the hall.',
+  },
+  setupTokenFile: {
+    code: 'E1051',
+    name: 'config.setup-token-file',
+    help: 'The setup-mode admin token file (setup-admin-token) could not be written owner-only in the data directory.',
+  },
 });

@@ -67,4 +67,19 @@ export const HOST_ERRORS = defineCodes({
     name: 'host.csp-violation',
     help: 'The kiosk page tried to load or run something its Content-Security-Policy forbids (blocked, counted on diagnostics). Repeated counts mean injected content or a tampered page: report them.',
   },
+  setupMode: {
+    code: 'E8060',
+    name: 'host.setup-mode',
+    help: 'The device is in setup mode (not yet provisioned): only GET /v1/health and POST /v1/admin/provision are served (503 for the rest). Provision it with a signed file on a USB stick or through the admin route.',
+  },
+  demoToolsMissing: {
+    code: 'E8061',
+    name: 'host.demo-tools-missing',
+    help: 'Demo mode needs the project’s dev-tools (province test server, device simulators), which a packaged build does not ship; run demo mode from a checkout (`npm start`), or provision the device.',
+  },
+  demoLeftoverReap: {
+    code: 'E8062',
+    name: 'host.demo-leftover',
+    help: 'A simulator process or temp folder left by an earlier demo run (crash or SIGKILL) could not be removed at start; see the log line for the pid and folder.',
+  },
 });
