@@ -45,7 +45,7 @@ describe('failure throttle', () => {
     expect(throttle.recordFailure('b', T0).blocked).toBe(false);
   });
 
-  it('remembers at most maxAddresses, forgetting expired ones first, then the least recently touched', () => {
+  it('tracks at most maxAddresses, dropping only entries whose failures have all expired', () => {
     const throttle = createFailureThrottle({ maxAddresses: 3 });
     throttle.recordFailure('old', T0);
     throttle.recordFailure('b', T0 + 61_000);
@@ -55,7 +55,7 @@ describe('failure throttle', () => {
     for (let i = 0; i < 20; i += 1) throttle.recordFailure('b', T0 + 61_000);
     throttle.recordFailure('e', T0 + 61_000);
     expect(throttle.size()).toBe(3);
-    // 'c' was touched least recently; 'b' (20 failures) is still counted.
+    // 'old' (stale) made room for 'd'; 'e' found only live entries and was counted in the overflow entry.
     expect(throttle.recordFailure('b', T0 + 61_000).blocked).toBe(true);
   });
 
