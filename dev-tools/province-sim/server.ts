@@ -27,6 +27,12 @@ export interface ProvinceServerOptions {
   appWord: string;
   tls?: { key: string; cert: string };
   catalogue?: CatalogueState;
+  /**
+   * The province's clock (epoch ms) for the envelope's 300 s `time` check, the `Date` header and the time
+   * records are received; default `Date.now`. A scenario on a simulated calendar (test/hall-week, kiosks
+   * under libfaketime) passes its own, so the province keeps the same time as the kiosks it hears from.
+   */
+  now?: () => number;
 }
 
 export interface RequestLog {
@@ -86,6 +92,7 @@ function readBody(req: http.IncomingMessage): Promise<string | null> {
 
 export async function startProvinceServer(options: ProvinceServerOptions): Promise<ProvinceServer> {
   const ledger = new Ledger(options.dbPath);
+  const provinceNow = options.now ?? Date.now;
   const faults = new FaultControl();
   const stats: ProvinceServer['stats'] = {
     requests: [],
@@ -112,7 +119,7 @@ export async function startProvinceServer(options: ProvinceServerOptions): Promi
     const fault = faults.take(path);
     entry.fault = fault?.kind ?? null;
     const skewMs = fault?.kind === 'timeSkew' ? (fault.skewSec ?? 600) * 1000 : 0;
-    const serverNow = Date.now() + skewMs;
+    const serverNow = provinceNow() + skewMs;
 
     const send = (
       status: number,
@@ -185,7 +192,7 @@ export async function startProvinceServer(options: ProvinceServerOptions): Promi
     const outcome = handleRecords(
       opened.payload,
       ledger,
-      Date.now(),
+      provinceNow(),
       maxRecords,
       fault?.kind === 'reject' ? fault.everySeq : null,
     );
