@@ -6,8 +6,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 
 const NEEDS = {
   // socat: pty pairs for the pad/reader simulators; libusb: node-hid loads it; chromium + fonts-noto-cjk:
-  // e2e tests look at the screen (without the fonts Chinese renders as boxes); xvfb/xauth: a headed window.
-  test: ['socat', 'libusb-1.0-0', 'chromium', 'fonts-noto-cjk', 'xvfb', 'xauth'],
+  // e2e tests look at the screen (without the fonts Chinese renders as boxes); xvfb/xauth: a headed window;
+  // faketime (libfaketime): the hall-week scenario runs real kiosk processes on a simulated calendar.
+  test: ['socat', 'libusb-1.0-0', 'chromium', 'fonts-noto-cjk', 'xvfb', 'xauth', 'faketime'],
   bench: ['socat', 'libusb-1.0-0', 'chromium', 'fonts-noto-cjk'],
   // Demo mode runs the simulated pad and reader over socat ptys and opens the UI in Chromium.
   start: ['socat', 'libusb-1.0-0', 'chromium', 'fonts-noto-cjk'],
