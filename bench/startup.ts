@@ -20,6 +20,7 @@ async function startOnce(
 ): Promise<{ ms: number; rate: (n: number) => void; stop: () => Promise<void> }> {
   const t0 = performance.now();
   const running = await createKioskCore({
+    demo: true,
     dataDir,
     log: silentLogger,
     demoDevices: false,

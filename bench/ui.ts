@@ -88,6 +88,7 @@ export async function benchUi(
   const memorySessions = options.memorySessions ?? 10_000;
   const dataDir = mkdtempSync(join(process.env['HCP_BENCH_DIR'] ?? tmpdir(), 'hcp-bench-ui-'));
   const running = await createKioskCore({
+    demo: true,
     dataDir,
     linkPort: 0,
     log: () => undefined,

@@ -15,6 +15,7 @@ import { mountIdle } from './screen-idle.js';
 import { mountClosed, mountPaused, mountThanks } from './screen-message.js';
 import { mountRate } from './screen-rate.js';
 import { mountReasons } from './screen-reasons.js';
+import { mountSetup } from './screen-setup.js';
 import {
   audioSettings,
   effectiveScreen,
@@ -33,6 +34,7 @@ const FACTORIES: Record<Screen, ScreenFactory> = {
   paused: mountPaused,
   closed: mountClosed,
   admin: mountAdmin,
+  setup: mountSetup,
 };
 
 /** How long after a session's deadline the renderer asks the core for the view again. */

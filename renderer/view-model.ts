@@ -40,6 +40,7 @@ export function reasonText(option: ReasonOption, language: Language): string {
 export function effectiveScreen(view: KioskView): Screen {
   if ((view.screen === 'rate' || view.screen === 'reasons') && view.session === null) return 'idle';
   if (view.screen === 'admin' && (view.admin === undefined || view.admin === null)) return 'idle';
+  if (view.screen === 'setup' && (view.setup === undefined || view.setup === null)) return 'idle';
   return view.screen;
 }
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm start`: the Electron kiosk when an Electron binary is installed, otherwise the browser host (the
-// renderer served on loopback, opened with `chromium --app` when a display exists). Unprovisioned, the
-// kiosk runs in demo mode. Arguments after `--` go to the kiosk: --data-dir DIR, --no-window, --link-port N.
+// renderer served on loopback, opened with `chromium --app` when a display exists). From a checkout an
+// unprovisioned kiosk opens in demo mode: `--demo` is passed for you (window-link.md r2: an installed
+// device without `--demo` starts in setup mode instead); `--setup` leaves it out, to try setup mode here.
+// Arguments after `--` go to the kiosk: --data-dir DIR, --no-window, --link-port N, …
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,7 +12,12 @@ import { ensureSystem } from './ensure-system.mjs';
 import { ensureDeps } from './ensure-deps.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const args = process.argv.slice(2);
+const given = process.argv.slice(2);
+const args = given.includes('--setup')
+  ? given.filter((arg) => arg !== '--setup')
+  : given.includes('--demo')
+    ? given
+    : ['--demo', ...given];
 
 function electronBinary() {
   try {

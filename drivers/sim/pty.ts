@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { notePty } from './pty-ledger.js';
 
 export class PtyPair {
   readonly dir: string;
@@ -17,6 +18,7 @@ export class PtyPair {
     this.dir = mkdtempSync(join(tmpdir(), `hcp-sim-${name}-`));
     this.kioskPath = join(this.dir, 'kiosk');
     this.simPath = join(this.dir, 'sim');
+    notePty(this.dir, null);
   }
 
   get running(): boolean {
@@ -31,6 +33,8 @@ export class PtyPair {
       { stdio: 'ignore' },
     );
     this.#proc = proc;
+    // Recorded at once, before the ptys appear: a kiosk killed now still has its socat reaped (pty-ledger.ts).
+    if (proc.pid !== undefined) notePty(this.dir, proc.pid);
     proc.once('exit', () => {
       if (this.#proc === proc) this.#proc = undefined;
     });
@@ -50,6 +54,7 @@ export class PtyPair {
       proc.once('exit', () => resolve());
       proc.kill('SIGTERM');
     });
+    notePty(this.dir, null);
     // socat removes its links on exit; wait until it has, so a replug is not confused with the old pair.
     const deadline = Date.now() + 1000;
     while ((existsSync(this.kioskPath) || existsSync(this.simPath)) && Date.now() < deadline) {
@@ -61,5 +66,6 @@ export class PtyPair {
   async dispose(): Promise<void> {
     await this.stop();
     rmSync(this.dir, { recursive: true, force: true });
+    notePty(this.dir, 'gone');
   }
 }

@@ -1,4 +1,6 @@
 /** Command-line options of the kiosk (`npm start -- …`), validated eagerly with precise messages. */
+import { isIP } from 'node:net';
+
 export interface CliOptions {
   dataDir: string | null;
   noWindow: boolean;
@@ -6,6 +8,10 @@ export interface CliOptions {
   uiPort: number | null;
   /** Demo mode only: a JSON file of configuration overrides (e.g. shorter session timeouts for tests). */
   demoConfig: string | null;
+  /** Unprovisioned: demo mode (`--demo`) instead of setup mode (window-link.md r2). */
+  demo: boolean;
+  /** Setup mode: the address the provisioning route listens on (default 0.0.0.0). */
+  linkHost: string | null;
 }
 
 export function parseCliArgs(argv: readonly string[]): CliOptions {
@@ -15,6 +21,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     linkPort: null,
     uiPort: null,
     demoConfig: null,
+    demo: false,
+    linkHost: null,
   };
   const port = (flag: string, value: string | undefined) => {
     const n = Number(value);
@@ -37,6 +45,16 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         options.demoConfig = value;
         break;
       }
+      case '--demo':
+        options.demo = true;
+        break;
+      case '--link-host': {
+        const value = argv[++i];
+        // An IP literal: a name would be resolved at listen time, and could resolve to anything.
+        if (!value || isIP(value) === 0) throw new Error('--link-host needs an IP address');
+        options.linkHost = value;
+        break;
+      }
       case '--no-window':
         options.noWindow = true;
         break;
@@ -50,7 +68,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         break;
       default:
         throw new Error(
-          `unknown option ${arg} (known: --data-dir DIR, --no-window, --link-port N, --ui-port N, --demo-config FILE)`,
+          `unknown option ${arg} (known: --data-dir DIR, --demo, --no-window, --link-host IP, --link-port N, --ui-port N, --demo-config FILE)`,
         );
     }
   }

@@ -1,8 +1,11 @@
 /**
  * The kiosk without Electron: the core plus the browser host serving the renderer on loopback. Opens
- * `chromium --app=<url>` when a display exists (unless --no-window). In demo mode writes
- * DATA_DIR/demo.json with the URLs and tokens tests and newcomers need. Ctrl-C / SIGTERM shut down cleanly:
- * SQLite commits are synchronous, so stopping only has to close ports and checkpoint the WAL.
+ * `chromium --app=<url>` when a display exists (unless --no-window). Three modes (window-link.md r2):
+ * provisioned; demo (`--demo`, unprovisioned), which writes DATA_DIR/demo.json with the URLs and tokens
+ * tests and newcomers need; setup (unprovisioned, no `--demo`), which writes DATA_DIR/setup.json and, once
+ * a provisioning file is accepted, hands over to the provisioned kiosk in place (same page, same process).
+ * Ctrl-C / SIGTERM shut down cleanly: SQLite commits are synchronous, so stopping only has to close ports
+ * and checkpoint the WAL.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,7 +14,10 @@ import { startBrowserHost } from '../host/browser/server.js';
 import { CONFIG_ERRORS, isKioskError, KioskError } from '../shared/errors/index.js';
 import { parseCliArgs } from './cli-args.js';
 import { writeFileAtomic } from '../config/atomic-file.js';
-import { createKioskCore } from './core-factory.js';
+import { createKioskCore, isProvisioned, type RunningCore } from './core-factory.js';
+import { setupBanner, startSetupMode, type RunningSetup } from './setup-mode.js';
+import { createSwitchableProvider } from './switchable-provider.js';
+import type { Logger } from './logger.js';
 import { createFileLogger, RotatingLogFile } from '../ops/log-file.js';
 import { defaultDataDir } from './paths.js';
 
@@ -40,33 +46,48 @@ async function main(): Promise<void> {
     mirror: (line) => process.stderr.write(`${line}\n`),
   });
   const demoOverrides = options.demoConfig ? readJsonFile(options.demoConfig) : undefined;
-  const running = await createKioskCore({
-    dataDir,
-    linkPort: options.linkPort,
-    log,
-    ...(demoOverrides ? { demoOverrides } : {}),
-  });
+  const startCore = () =>
+    createKioskCore({
+      dataDir,
+      linkPort: options.linkPort,
+      log,
+      demo: options.demo,
+      ...(demoOverrides ? { demoOverrides } : {}),
+    });
+  let running: RunningCore | null = null;
+  let setup: RunningSetup | null = null;
+  if (isProvisioned(dataDir) || options.demo) running = await startCore();
+  else
+    setup = await startSetupMode({
+      dataDir,
+      log,
+      ...(options.linkHost ? { linkHost: options.linkHost } : {}),
+      ...(options.linkPort !== null ? { linkPort: options.linkPort } : {}),
+    });
+  const provider = createSwitchableProvider(running?.core.provider ?? setup!.provider);
   const ui = await startBrowserHost({
-    provider: running.core.provider,
+    provider: provider.provider,
     staticDir: path.join(root, 'dist', 'renderer'),
     port: options.uiPort ?? 0,
   });
-  const linkUrl = running.link.url;
-  if (running.demo) {
-    const info = {
-      uiUrl: ui.url,
-      linkUrl,
-      linkToken: running.config.link.linkToken,
-      adminToken: running.config.link.adminToken,
-    };
-    // Atomically (temp file + rename): tests and scripts poll for this file and must never read half of it.
-    writeFileAtomic(running.paths.demoInfo, JSON.stringify(info, null, 2) + '\n', 0o600);
-    // Demo tokens are printed once so a newcomer can call the window link (window-link.md "Demo and tests").
-    process.stdout.write(
-      `演示模式 demo mode\n  UI:          ${ui.url}\n  window link: ${linkUrl}\n  link token:  ${info.linkToken}\n  admin token: ${info.adminToken}\n  (also in ${running.paths.demoInfo})\n`,
-    );
-  } else {
-    process.stdout.write(`hcp-kiosk ready\n  UI: ${ui.url}\n  window link: ${linkUrl}\n`);
+  if (running) announceKiosk(running, ui.url);
+  else if (setup) {
+    announceSetup(setup, ui.url);
+    const waiting = setup;
+    void waiting.provisioned.then(async () => {
+      // In place: the setup link closes (its port is the provisioned one too), the kiosk starts on the
+      // stored configuration, and the open page is switched over to it.
+      try {
+        await waiting.stop();
+        setup = null;
+        running = await startCore();
+        await provider.switchTo(running.core.provider);
+        announceKiosk(running, ui.url);
+      } catch (error) {
+        reportFatal(error, log);
+        process.exit(1);
+      }
+    });
   }
 
   let browser: ChildProcess | null = null;
@@ -102,14 +123,53 @@ async function main(): Promise<void> {
     log({ level: 'info', msg: `${signal}: shutting down` });
     browser?.kill('SIGTERM');
     await ui.close();
-    await running.stop();
+    await setup?.stop();
+    await running?.stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
-main().catch((error: unknown) => {
+/** The provisioned or demo banner; demo writes demo.json (tests and newcomers poll for it). */
+function announceKiosk(running: RunningCore, uiUrl: string): void {
+  const linkUrl = running.link.url;
+  if (running.demo) {
+    const info = {
+      uiUrl,
+      linkUrl,
+      linkToken: running.config.link.linkToken,
+      adminToken: running.config.link.adminToken,
+    };
+    // Atomically (temp file + rename): tests and scripts poll for this file and must never read half of it.
+    writeFileAtomic(running.paths.demoInfo, JSON.stringify(info, null, 2) + '\n', 0o600);
+    // Demo tokens are printed once so a newcomer can call the window link (window-link.md "Demo and tests").
+    process.stdout.write(
+      `演示模式 demo mode\n  UI:          ${uiUrl}\n  window link: ${linkUrl}\n  link token:  ${info.linkToken}\n  admin token: ${info.adminToken}\n  (also in ${running.paths.demoInfo})\n`,
+    );
+  } else {
+    process.stdout.write(`hcp-kiosk ready\n  UI: ${uiUrl}\n  window link: ${linkUrl}\n`);
+  }
+}
+
+/**
+ * Setup mode's console: the admin token is printed once, on the start that made it (it stays in its 0600
+ * file); DATA_DIR/setup.json gives tests and tools the URLs, never the token.
+ */
+function announceSetup(setup: RunningSetup, uiUrl: string): void {
+  const info = {
+    uiUrl,
+    linkUrl: setup.link.url,
+    deviceId: setup.deviceId,
+    fingerprint: setup.deviceKey.fingerprint,
+    adminTokenFile: setup.adminToken.file,
+  };
+  writeFileAtomic(path.join(setup.paths.dir, 'setup.json'), JSON.stringify(info, null, 2) + '\n', 0o600);
+  process.stdout.write(setupBanner(setup, uiUrl));
+}
+
+function reportFatal(error: unknown, log?: Logger): void {
+  if (log && isKioskError(error)) log({ level: 'error', code: error.code, msg: 'start-up failed' });
   if (isKioskError(error)) {
     process.stderr.write(`${error.code} ${error.codeName}: ${error.message}\n`);
     const errors = (error.details as { errors?: Array<{ path: string; message: string }> } | undefined)
@@ -118,5 +178,9 @@ main().catch((error: unknown) => {
   } else {
     process.stderr.write(`E8003 host.startup-failed: ${(error as Error)?.message ?? String(error)}\n`);
   }
+}
+
+main().catch((error: unknown) => {
+  reportFatal(error);
   process.exit(1);
 });

@@ -19,10 +19,11 @@ import {
   type SafeStorageModule,
 } from '../config/index.js';
 import { loadOrCreateKeyFile } from '../crypto/keyfile.js';
+import { loadOrCreateDeviceKey, type DeviceKey } from '../crypto/device-key.js';
 import { startLinkServer, type LinkServer } from '../link/index.js';
 import { CONFIG_ERRORS, HOST_ERRORS, KioskError } from '../shared/errors/index.js';
 import { openStore, type KioskStore } from '../store/index.js';
-import { demoConfig, loadOrCreateDemoSecrets } from './demo.js';
+import { demoConfig, loadOrCreateDemoSecrets, prepareDemoSimulators } from './demo.js';
 import { KioskCore } from './kiosk-core.js';
 import { createLogger, type Logger } from './logger.js';
 import { dataPaths, type DataPaths } from './paths.js';
@@ -46,6 +47,11 @@ export interface CoreOptions {
   safeStorage?: SafeStorageModule | null;
   /** Start simulated devices in demo mode (default true). */
   demoDevices?: boolean;
+  /**
+   * Unprovisioned: demo mode when true (`--demo`, window-link.md "Setup, demo and tests" r2); otherwise
+   * this refuses with E8060 and the host runs setup mode instead (setup-mode.ts).
+   */
+  demo?: boolean;
 }
 
 export interface RunningCore {
@@ -58,6 +64,8 @@ export interface RunningCore {
   sync: SyncServices;
   devices: DeviceServices;
   province: DemoProvince | null;
+  /** The device's SM2 key pair (made at the first start; records will be signed with it). */
+  deviceKey: DeviceKey;
   startedAt: number;
   readyAt: number;
   stop(): Promise<void>;
@@ -70,6 +78,14 @@ function ensureDataDir(dir: string): void {
   } catch (error) {
     throw new KioskError(HOST_ERRORS.dataDir, undefined, { dir }, { cause: error });
   }
+}
+
+/**
+ * The mode choice (window-link.md "Setup, demo and tests" r2): a data dir with a configuration runs
+ * provisioned; without one the host runs setup mode, or demo mode when asked (`--demo`).
+ */
+export function isProvisioned(dataDir: string): boolean {
+  return fs.existsSync(configPaths(dataDir).config);
 }
 
 export async function createKioskCore(options: CoreOptions): Promise<RunningCore> {
@@ -85,6 +101,13 @@ export async function createKioskCore(options: CoreOptions): Promise<RunningCore
     safeStorage: options.safeStorage ?? null,
   });
   const loaded = loadConfig(cpaths, secretBox);
+  // An unprovisioned device without --demo is an installed one: setup mode, never the demo's test servers.
+  if (!loaded.provisioned && options.demo !== true)
+    throw new KioskError(
+      HOST_ERRORS.setupMode,
+      'This device is not provisioned: it runs in setup mode (or pass --demo for demo mode).',
+    );
+  const deviceKey = loadOrCreateDeviceKey(paths.deviceKey, secretBox);
   if (loaded.provisioned && loaded.migrated)
     log({ level: 'info', msg: 'config.json had secrets in clear: rewritten sealed' });
   const cleanups: Array<() => Promise<void> | void> = [];
@@ -104,6 +127,8 @@ export async function createKioskCore(options: CoreOptions): Promise<RunningCore
     if (loaded.provisioned) {
       config = loaded.config;
     } else {
+      // Reaps what a crashed demo run left (socat, temp folders) before anything new starts.
+      if (options.demoDevices !== false) await prepareDemoSimulators(paths.demoSimulators, log);
       const secrets = loadOrCreateDemoSecrets(paths.demoSecrets);
       province = await startDemoProvince({ dbPath: paths.provinceSimDb, secrets, log });
       cleanups.push(() => province?.close());
@@ -258,6 +283,7 @@ export async function createKioskCore(options: CoreOptions): Promise<RunningCore
       sync,
       devices,
       province,
+      deviceKey,
       startedAt,
       readyAt,
       stop: stopAll,

@@ -1,8 +1,10 @@
 /**
  * Demo mode's province: the project's own province test server (dev-tools/province-sim) on loopback, so a
  * newcomer's `npm start` shows ratings arriving (window-link.md "Demo and tests"). Loaded dynamically:
- * a packaged, provisioned kiosk never loads test code.
+ * a packaged kiosk never loads it, and does not ship it (electron-builder.yml `files:`); asked for there,
+ * demo mode stops with E8061 instead of an unexplained module error.
  */
+import { loadDevTool } from './demo.js';
 import type { DemoSecrets } from './demo.js';
 import type { Logger } from './logger.js';
 
@@ -34,7 +36,7 @@ export async function startDemoProvince(options: {
   secrets: DemoSecrets;
   log: Logger;
 }): Promise<DemoProvince> {
-  const mod = (await import(SERVER_MODULE)) as ProvinceServerModule;
+  const mod = await loadDevTool<ProvinceServerModule>(SERVER_MODULE, 'the province test server');
   const server = await mod.startProvinceServer({
     port: 0,
     dbPath: options.dbPath,

@@ -1,6 +1,7 @@
 /**
- * Demo mode (window-link.md "Demo and tests"): an unprovisioned kiosk makes up a complete, valid
- * configuration for a fictitious Haikou window, with fresh random tokens and a fresh SM2 key pair for the
+ * Demo mode (window-link.md "Setup, demo and tests" r2), asked for with `--demo` (`npm start` from a
+ * checkout passes it): the kiosk makes up a complete, valid configuration for a fictitious Haikou window,
+ * with fresh random tokens and a fresh SM2 key pair for the
  * loopback province test server. The secrets are kept in a 0600 file in the data directory so that a
  * restart keeps the same tokens (tests restart the kiosk), and are printed once at start-up.
  */
@@ -8,7 +9,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { sm2 } from 'sm-crypto-v2';
 import { parseConfig, type KioskConfig, type KioskConfigInput } from '../config/schema.js';
-import { CONFIG_ERRORS, KioskError } from '../shared/errors/index.js';
+import { CONFIG_ERRORS, HOST_ERRORS, KioskError } from '../shared/errors/index.js';
+import type { Logger } from './logger.js';
 
 export interface DemoSecrets {
   linkToken: string;
@@ -89,4 +91,48 @@ export function demoConfig(
       errors: parsed.errors,
     });
   return parsed.config;
+}
+
+/**
+ * Loads a demo-only module (dev-tools/, drivers/sim/) by a path the compiler does not follow, so no
+ * production module imports it statically. A packaged build ships neither: E8061, saying so.
+ */
+export async function loadDevTool<T>(specifier: string, what: string): Promise<T> {
+  try {
+    return (await import(specifier)) as T;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND')
+      throw new KioskError(
+        HOST_ERRORS.demoToolsMissing,
+        `Demo mode needs ${what}, which this build does not ship (a packaged kiosk has no dev-tools).`,
+        undefined,
+        { cause: error },
+      );
+    throw error;
+  }
+}
+
+interface PtyLedgerModule {
+  recordPtysIn(file: string | null): void;
+  reapLeftoverPtys(file: string): Promise<{ killed: number[]; removed: string[]; problems: string[] }>;
+}
+
+const PTY_LEDGER_MODULE = '../../drivers/sim/pty-ledger.js';
+
+/**
+ * Before the simulators start (issue 18 item 7): reaps the socat processes and temp folders an earlier
+ * demo run left when it crashed or was killed, then records this run's in `ledgerFile` (data dir).
+ */
+export async function prepareDemoSimulators(ledgerFile: string, log: Logger): Promise<void> {
+  const ledger = await loadDevTool<PtyLedgerModule>(PTY_LEDGER_MODULE, 'the device simulators');
+  const report = await ledger.reapLeftoverPtys(ledgerFile);
+  if (report.killed.length > 0 || report.removed.length > 0)
+    log({
+      level: 'info',
+      msg: `demo: reaped ${report.killed.length} leftover socat and ${report.removed.length} temp folders of an earlier run`,
+    });
+  for (const problem of report.problems)
+    log({ level: 'warn', code: HOST_ERRORS.demoLeftoverReap.code, msg: `demo leftover: ${problem}` });
+  ledger.recordPtysIn(ledgerFile);
 }

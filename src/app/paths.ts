@@ -18,6 +18,12 @@ export interface DataPaths {
   demoSecrets: string;
   demoInfo: string;
   provinceSimDb: string;
+  /** The device's SM2 key pair, private key sealed (src/crypto/device-key.ts). */
+  deviceKey: string;
+  /** Setup mode: the admin token for `POST /v1/admin/provision`, owner-only, removed once provisioned. */
+  setupAdminToken: string;
+  /** Demo mode: the simulators' socat pids and temp folders, reaped at the next start after a crash. */
+  demoSimulators: string;
 }
 
 export function dataPaths(dir: string): DataPaths {
@@ -29,5 +35,8 @@ export function dataPaths(dir: string): DataPaths {
     demoSecrets: path.join(dir, 'demo-secrets.json'),
     demoInfo: path.join(dir, 'demo.json'),
     provinceSimDb: path.join(dir, 'province-sim.sqlite'),
+    deviceKey: path.join(dir, 'device-key.json'),
+    setupAdminToken: path.join(dir, 'setup-admin-token'),
+    demoSimulators: path.join(dir, 'demo-simulators.json'),
   };
 }

@@ -114,6 +114,13 @@ export function startLinkServer(options: LinkServerOptions): Promise<LinkServer>
       );
     }
 
+    const only = options.onlyCalls;
+    if (only && !only.names.has(call.name)) {
+      // Setup mode: the call exists but this device cannot serve it yet (503, window-link.md r2).
+      log({ level: 'warn', code: only.refusal.code, msg: `${call.name}: ${only.refusal.name}`, remote });
+      return sendJson(req, res, 503, { error: only.refusal.name, code: only.refusal.code });
+    }
+
     if (call.auth !== null) {
       // 429 for a minute after more than 20 failures (window-link.md), even with the right token.
       const throttled = (retryAfterSec: number) =>

@@ -2,6 +2,7 @@
  * The window-link contract between the HTTP service (this folder) and the kiosk core (window-link.md).
  * The core implements `LinkBackend`; the service validates every call before it reaches the core.
  */
+import type { ErrorCodeInfo } from '../shared/errors/index.js';
 
 /** Where a completed service stands. Never the level: the clerk side must not learn what was chosen (domain-rules §5). */
 export type ServiceState = 'awaiting' | 'rated' | 'unrated' | 'abandoned';
@@ -90,6 +91,12 @@ export interface LinkServerOptions {
   log?: (entry: LinkLogEntry) => void;
   /** SSE keep-alive comment interval (window-link.md events; default 15 000 ms). For tests. */
   sseKeepAliveMs?: number;
+  /**
+   * Setup mode (window-link.md "Setup, demo and tests" r2): only these calls (by name, e.g.
+   * `GET /v1/health`) are served; every other known call answers 503 with `refusal`'s code, before any
+   * token is checked or body read. Unknown paths stay 404.
+   */
+  onlyCalls?: { names: ReadonlySet<string>; refusal: ErrorCodeInfo };
 }
 
 export interface LinkServer {

@@ -11,8 +11,27 @@ import type { LevelKey } from './levels.js';
 export const LANGUAGES = ['zh-CN', 'zh-TW', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-/** `admin`: the technician's screens (PIN, then diagnostics); never shown while a rating session is open. */
-export type Screen = 'idle' | 'rate' | 'reasons' | 'thanks' | 'paused' | 'closed' | 'admin';
+/**
+ * `admin`: the technician's screens (PIN, then diagnostics); never shown while a rating session is open.
+ * `setup`: an installed device before its first provisioning (window-link.md "Setup, demo and tests" r2).
+ */
+export type Screen = 'idle' | 'rate' | 'reasons' | 'thanks' | 'paused' | 'closed' | 'admin' | 'setup';
+
+/** What the 设备待配置 screen shows: who the device is and how to provision it. No secret. */
+export interface SetupView {
+  /** The device's identity before it is given a `deviceId` by provisioning. */
+  deviceId: string;
+  /** The device key's fingerprint, `ab12 cd34 ef56 7890` (the hall registers the key by it). */
+  fingerprint: string;
+  /** Where `POST /v1/admin/provision` listens, `host:port`. */
+  provisionAddress: string;
+  /** The file name looked for on a USB stick. */
+  usbFileName: string;
+  /** Where the setup admin token is kept on the device (owner-only file). */
+  adminTokenFile: string;
+  /** The last provisioning file refused (USB stick or admin route): reason and failing field paths. */
+  lastRefusal: { reason: string; fields: string[] } | null;
+}
 
 /** Spoken prompts (config `ui.audio`): played on the citizen's screen; one sound for every level. */
 export interface AudioSettings {
@@ -79,6 +98,8 @@ export interface KioskView {
   audio?: AudioSettings;
   /** Set (and `screen` is `admin`) while the technician's screens are open; absent or null otherwise. */
   admin?: AdminView | null;
+  /** Set (and `screen` is `setup`) on an unprovisioned device in setup mode; absent otherwise. */
+  setup?: SetupView | null;
 }
 
 /**

@@ -88,7 +88,14 @@ describe('command line', () => {
       linkPort: 7420,
       uiPort: 0,
       demoConfig: 'x.json',
+      demo: false,
+      linkHost: null,
     });
+    expect(parseCliArgs(['--demo', '--link-host', '127.0.0.1'])).toMatchObject({
+      demo: true,
+      linkHost: '127.0.0.1',
+    });
+    expect(() => parseCliArgs(['--link-host', 'localhost'])).toThrow(/IP address/);
     expect(() => parseCliArgs(['--verbose'])).toThrow(/known: --data-dir/);
     expect(() => parseCliArgs(['--link-port', '70000'])).toThrow(/0–65535/);
     expect(() => parseCliArgs(['--data-dir'])).toThrow(/needs a directory/);

@@ -35,6 +35,7 @@ describe('kiosk core', () => {
   beforeEach(async () => {
     dataDir = makeDataDir('hcp-core-');
     running = await createKioskCore({
+      demo: true,
       dataDir,
       log: silentLogger,
       demoDevices: false,

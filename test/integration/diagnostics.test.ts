@@ -38,7 +38,7 @@ describe('diagnostics', () => {
 
   beforeAll(async () => {
     dataDir = makeDataDir('hcp-diag-');
-    running = await createKioskCore({ dataDir, log: silentLogger });
+    running = await createKioskCore({ demo: true, dataDir, log: silentLogger });
     await within(5_000, 'connected');
   }, 30_000);
 

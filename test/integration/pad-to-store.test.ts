@@ -53,6 +53,7 @@ describe('pad and reader simulators through the real drivers into the store', ()
   beforeAll(async () => {
     dataDir = makeDataDir('hcp-pad-');
     running = await createKioskCore({
+      demo: true,
       dataDir,
       log: process.env.DEBUG_PAD ? createLogger() : silentLogger,
       demoOverrides: { session: { responseIntervalSec: 0 } },

@@ -29,6 +29,7 @@ describe('staff card sign-in and opening hours', () => {
   ) {
     const dataDir = makeDataDir('hcp-staff-');
     const running: RunningCore = await createKioskCore({
+      demo: true,
       dataDir,
       log: silentLogger,
       demoDevices: options.devices ?? false,

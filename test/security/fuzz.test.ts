@@ -40,6 +40,7 @@ const snapshot = () => ({ counts: tableCounts(dataDir), view: stableView(running
 beforeAll(async () => {
   dataDir = makeDataDir('hcp-sec-fuzz-');
   running = await createKioskCore({
+    demo: true,
     dataDir,
     log: silentLogger,
     demoDevices: false,

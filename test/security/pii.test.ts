@@ -214,6 +214,7 @@ describe('no citizen PII in clear anywhere on the device', () => {
     const dataDir = makeDataDir('hcp-sec-pii-reader-');
     const lines: string[] = [];
     const running: RunningCore = await createKioskCore({
+      demo: true,
       dataDir,
       log: createLogger((line) => lines.push(line)),
       demoOverrides: { session: { responseIntervalSec: 0 }, province: { piiRetentionDays: 0 } },

@@ -1,6 +1,8 @@
 /**
- * Starts the real kiosk (`src/app/cli.ts`, browser host, demo mode) as a child process with its own data
- * directory, and waits for DATA_DIR/demo.json. Used by the e2e and crash tests; everything is on loopback.
+ * Starts the real kiosk (`src/app/cli.ts`, browser host) as a child process with its own data directory:
+ * `startKiosk` in demo mode (`--demo`; a provisioned data dir runs provisioned whatever the flag) and waits
+ * for DATA_DIR/demo.json, `startSetupKiosk` without it (setup mode) and waits for DATA_DIR/setup.json.
+ * Used by the e2e and crash tests; everything is on loopback.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -49,6 +51,7 @@ export async function startKiosk(dataDir: string, extraArgs: string[] = []): Pro
       '--data-dir',
       dataDir,
       '--no-window',
+      '--demo',
       ...extraArgs,
     ],
     {
@@ -92,7 +95,15 @@ export function runKioskExpectingFailure(dataDir: string): Promise<{ code: numbe
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'src', 'app', 'cli.ts'), '--data-dir', dataDir, '--no-window'],
+      [
+        '--import',
+        'tsx',
+        path.join(ROOT, 'src', 'app', 'cli.ts'),
+        '--data-dir',
+        dataDir,
+        '--no-window',
+        '--demo',
+      ],
       {
         cwd: ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -108,6 +119,76 @@ export function runKioskExpectingFailure(dataDir: string): Promise<{ code: numbe
       resolve({ code, output });
     });
   });
+}
+
+export interface SetupInfo {
+  uiUrl: string;
+  linkUrl: string;
+  deviceId: string;
+  fingerprint: string;
+  adminTokenFile: string;
+}
+
+export interface SetupKioskProcess {
+  child: ChildProcess;
+  info: SetupInfo;
+  /** The setup admin token, read from its 0600 file. */
+  adminToken: string;
+  dataDir: string;
+  output: () => string;
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts an unprovisioned kiosk without `--demo` (setup mode) on loopback, and waits for DATA_DIR/setup.json
+ * and the 设备待配置 banner.
+ */
+export async function startSetupKiosk(dataDir: string, extraArgs: string[] = []): Promise<SetupKioskProcess> {
+  const setupFile = path.join(dataDir, 'setup.json');
+  fs.rmSync(setupFile, { force: true });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(ROOT, 'src', 'app', 'cli.ts'),
+      '--data-dir',
+      dataDir,
+      '--no-window',
+      '--link-host',
+      '127.0.0.1',
+      '--link-port',
+      '0',
+      ...extraArgs,
+    ],
+    // PATH without socat's folder would prove nothing here (it is /usr/bin); the tests check instead
+    // that no socat child runs.
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DISPLAY: '' } },
+  );
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + 30_000;
+  while (!fs.existsSync(setupFile) || !output.includes('设备待配置 setup mode')) {
+    if (child.exitCode !== null) throw new Error(`kiosk exited with ${child.exitCode}: ${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`kiosk did not start within 30 s: ${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const info = JSON.parse(fs.readFileSync(setupFile, 'utf8')) as SetupInfo;
+  return {
+    child,
+    info,
+    adminToken: fs.readFileSync(info.adminTokenFile, 'utf8').trim(),
+    dataDir,
+    output: () => output,
+    stop: async () => {
+      child.kill('SIGTERM');
+      return waitForExit(child);
+    },
+  };
 }
 
 /** A window-link call with the bearer token; returns status and parsed JSON (or null). */

@@ -4,11 +4,15 @@
  * everything it calls takes that module as a parameter. Not unit-tested (it needs a real Electron).
  *
  * Flags: `--windowed` runs a packaged build in a normal window with devtools (for technicians);
- * `--kiosk` forces kiosk mode in an unpackaged run.
+ * `--kiosk` forces kiosk mode in an unpackaged run; `--demo` runs demo mode on an unprovisioned device
+ * (a packaged build refuses it with E8061: it ships no dev-tools). Unprovisioned without `--demo`: setup
+ * mode, and once provisioned the app relaunches itself (the window's keyboard map and opening hours are
+ * read at start), window-link.md "Setup, demo and tests" r2.
  */
 import path from 'node:path';
 import { app, BrowserWindow, Menu, ipcMain, powerSaveBlocker, protocol, session } from 'electron';
-import { createKioskCore } from '../../app/core-factory.js';
+import { createKioskCore, isProvisioned } from '../../app/core-factory.js';
+import { setupBanner, startSetupMode } from '../../app/setup-mode.js';
 import { defaultDataDir } from '../../app/paths.js';
 import { runElectronKiosk } from './main.js';
 
@@ -20,7 +24,18 @@ const argv = process.argv.slice(1);
 // Called synchronously at module evaluation so the app:// scheme is registered before `ready`.
 void runElectronKiosk(
   async () => {
-    const running = await createKioskCore({ dataDir: defaultDataDir() });
+    const dataDir = defaultDataDir();
+    const demo = argv.includes('--demo');
+    if (!demo && !isProvisioned(dataDir)) {
+      const setup = await startSetupMode({ dataDir });
+      process.stdout.write(setupBanner(setup, null));
+      void setup.provisioned.then(() => {
+        app.relaunch();
+        app.quit();
+      });
+      return { provider: setup.provider, stop: () => setup.stop() };
+    }
+    const running = await createKioskCore({ dataDir, demo });
     const keyboardPad = running.config.devices.pad.transport === 'keyboard';
     return {
       provider: running.core.provider,

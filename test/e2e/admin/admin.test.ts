@@ -96,6 +96,7 @@ beforeAll(async () => {
     appWord: secrets.appWord,
   });
   running = await createKioskCore({
+    demo: true,
     dataDir,
     log: silentLogger,
     demoOverrides: { province: { baseUrl: province.url } },

@@ -40,7 +40,7 @@ beforeAll(async () => {
   await ensureRendererBuilt();
   fs.mkdirSync(SHOTS, { recursive: true });
   dataDir = makeDataDir('hcp-first-run-e2e-');
-  running = await createKioskCore({ dataDir, log: silentLogger });
+  running = await createKioskCore({ demo: true, dataDir, log: silentLogger });
   host = await startBrowserHost({ provider: running.core.provider, staticDir: DIST });
   browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
