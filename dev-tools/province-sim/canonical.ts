@@ -1,12 +1,20 @@
 /**
  * The checker's own canonicalisation (province-profile.md "Hash"), written independently of the kiosk's
- * store so that a shared mistake cannot hide: the record without `hash`, `certKey`, `userName`; keys
- * sorted by Unicode code point; no white space; `seq` a JSON number, `flags` an array of strings, every
+ * store so that a shared mistake cannot hide: the record without `hash`, `sig` and the PII fields
+ * (`certKey`, `userName`, `mobile`, `handleUserName`, `handleUserPageCode`); keys sorted by Unicode code point; no white space; `seq` a JSON number, `flags` an array of strings, every
  * other value a string; absent optional fields left out.
  */
 import { sm3 } from 'sm-crypto-v2';
 
-const EXCLUDED = new Set(['hash', 'certKey', 'userName']);
+const EXCLUDED = new Set([
+  'hash',
+  'sig',
+  'certKey',
+  'userName',
+  'mobile',
+  'handleUserName',
+  'handleUserPageCode',
+]);
 
 /**
  * Compares by code point (not UTF-16 unit, which is what Array.prototype.sort does). The two orders differ

@@ -1,20 +1,21 @@
-/** Request handling of the province simulator, one function per step of province-profile.md "Province-side checks". */
+/** Request handling of the province simulator, one function per endpoint (province-profile.md "Endpoints"). */
 import { sm2Decrypt } from '../../src/sync/province/sm2.js';
 import { parseEnvelopeTime } from '../../src/sync/time.js';
+import type { PublishedCatalogue } from './catalogue.js';
 import type { Ledger } from './ledger.js';
+import { checkRecord, type CheckedRecord, type RecordCheckContext } from './record-checks.js';
+import { checkService, type CheckedService } from './service-checks.js';
 import {
   cataloguePayloadSchema,
   envelopeSchema,
   heartbeatPayloadSchema,
-  recordSchema,
   recordsPayloadSchema,
-  type HeartbeatRecord,
+  servicesPayloadSchema,
+  type WireRecord,
+  type WireService,
 } from './schemas.js';
 
-export interface CatalogueState {
-  version: string;
-  reasons: Record<'2' | '1', Array<{ code: string; text: string }>>;
-}
+export type { CatalogueState } from './catalogue.js';
 
 export type Opened = { ok: true; payload: unknown } | { ok: false; status: number; code: string };
 
@@ -22,10 +23,25 @@ export interface RecordAnswer {
   ratingId: string;
   status: 'accepted' | 'duplicate' | 'rejected';
   code?: string;
+  /** The field a BAD_FIELD / BAD_CERT / BAD_CODE names. */
+  field?: string;
   message?: string;
 }
 
+export interface ServiceAnswer {
+  serviceId: string;
+  status: 'accepted' | 'duplicate' | 'rejected';
+  code?: string;
+  field?: string;
+  message?: string;
+}
+
+type Handled<T> = { ok: true; results: T[] } | { ok: false; status: number; code: string };
+
 const TIME_WINDOW_MS = 300_000;
+
+/** At most 100 records or services per batch (profile "Transport", "Endpoints"). */
+export const MAX_BATCH = 100;
 
 function decryptOrNull(hex: string, privateKey: string): string | null {
   try {
@@ -66,46 +82,84 @@ export function openEnvelope(
   }
 }
 
+const stringField = (raw: unknown, field: string): string => {
+  const v = (raw as Record<string, unknown> | null)?.[field];
+  return typeof v === 'string' ? v : '';
+};
+
 export function handleRecords(
   payload: unknown,
-  ledger: Ledger,
-  now: number,
-  maxRecords: number,
-  rejectEverySeq: number | null,
-): { ok: true; results: RecordAnswer[] } | { ok: false; status: number; code: string } {
+  deps: {
+    ledger: Ledger;
+    checks: RecordCheckContext;
+    now: number;
+    maxRecords: number;
+    rejectEverySeq: number | null;
+  },
+): Handled<RecordAnswer> {
   const parsed = recordsPayloadSchema.safeParse(payload);
   if (!parsed.success) return { ok: false, status: 400, code: 'BAD_ENVELOPE' };
-  if (parsed.data.records.length > maxRecords) return { ok: false, status: 413, code: 'TOO_LARGE' };
+  if (parsed.data.records.length > deps.maxRecords) return { ok: false, status: 413, code: 'TOO_LARGE' };
+  const { ledger, now } = deps;
   // One ledger transaction per request: all of a batch's records are held, or none (and the answer says so).
   const results = ledger.inTransaction(() =>
     parsed.data.records.map((raw): RecordAnswer => {
-      const ratingId =
-        typeof (raw as { ratingId?: unknown })?.ratingId === 'string'
-          ? (raw as { ratingId: string }).ratingId
-          : '';
-      const record = recordSchema.safeParse(raw);
-      if (!record.success) {
-        const issue = record.error.issues[0];
-        return {
-          ratingId,
-          status: 'rejected',
-          code: 'FIELD_INVALID',
-          message: `${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`,
-        };
+      const ratingId = stringField(raw, 'ratingId');
+      const rejection = checkRecord(raw, deps.checks);
+      if (rejection) {
+        ledger.noteRejection(
+          {
+            kind: 'record',
+            id: ratingId,
+            deviceId: stringField(raw, 'deviceId') || null,
+            code: rejection.code,
+            field: rejection.field ?? null,
+            message: rejection.message,
+          },
+          now,
+        );
+        return { ratingId, status: 'rejected', ...rejection };
       }
-      const r = record.data;
-      if (Number(r.satisfaction) <= 2 && r.evalDetail === undefined) {
-        return {
-          ratingId,
-          status: 'rejected',
-          code: 'REASON_REQUIRED',
-          message: 'evalDetail is required for satisfaction ≤ 2',
-        };
-      }
-      if (rejectEverySeq !== null && r.seq % rejectEverySeq === 0) {
+      const r = raw as CheckedRecord;
+      if (deps.rejectEverySeq !== null && r.seq % deps.rejectEverySeq === 0) {
         return { ratingId, status: 'rejected', code: 'FAULT_REJECT', message: 'rejected by fault injection' };
       }
-      return { ratingId, status: ledger.accept(r, now) };
+      return { ratingId, status: ledger.acceptRecord(r as unknown as WireRecord, now) };
+    }),
+  );
+  return { ok: true, results };
+}
+
+export function handleServices(
+  payload: unknown,
+  deps: { ledger: Ledger; now: number },
+): Handled<ServiceAnswer> {
+  const parsed = servicesPayloadSchema.safeParse(payload);
+  if (!parsed.success) return { ok: false, status: 400, code: 'BAD_ENVELOPE' };
+  if (parsed.data.services.length > MAX_BATCH) return { ok: false, status: 413, code: 'TOO_LARGE' };
+  const { ledger, now } = deps;
+  const results = ledger.inTransaction(() =>
+    parsed.data.services.map((raw): ServiceAnswer => {
+      const serviceId = stringField(raw, 'serviceId');
+      const rejection = checkService(raw);
+      if (rejection) {
+        ledger.noteRejection(
+          {
+            kind: 'service',
+            id: serviceId,
+            deviceId: stringField(raw, 'deviceId') || null,
+            code: rejection.code,
+            field: rejection.field ?? null,
+            message: rejection.message,
+          },
+          now,
+        );
+        return { serviceId, status: 'rejected', ...rejection };
+      }
+      return {
+        serviceId,
+        status: ledger.acceptService(raw as CheckedService as unknown as WireService, now),
+      };
     }),
   );
   return { ok: true, results };
@@ -113,7 +167,7 @@ export function handleRecords(
 
 export function handleCatalogue(
   payload: unknown,
-  catalogue: CatalogueState,
+  catalogue: PublishedCatalogue,
 ): { ok: true; json: unknown } | { ok: false } {
   if (!cataloguePayloadSchema.safeParse(payload).success) return { ok: false };
   return {
@@ -124,11 +178,12 @@ export function handleCatalogue(
 
 export function handleHeartbeat(
   payload: unknown,
-  log: HeartbeatRecord[],
+  ledger: Ledger,
+  now: number,
   serverTime: string,
 ): { ok: true; json: unknown } | { ok: false } {
   const parsed = heartbeatPayloadSchema.safeParse(payload);
   if (!parsed.success) return { ok: false };
-  log.push(parsed.data);
+  ledger.noteHeartbeat(parsed.data, now);
   return { ok: true, json: { success: true, code: '0', message: 'ok', serverTime } };
 }

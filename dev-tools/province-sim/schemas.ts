@@ -1,4 +1,7 @@
-/** What a conforming province accepts (province-profile.md "Envelope", "Endpoints", "Record"). */
+/**
+ * Shapes of what a conforming province accepts (province-profile.md "Envelope", "Endpoints"). Per-record
+ * rules live in record-checks.ts and service-checks.ts, so that each record gets its own answer.
+ */
 import { z } from 'zod';
 
 const nonEmpty = z.string().min(1);
@@ -14,61 +17,71 @@ export const envelopeSchema = z
   })
   .strict();
 
-export const recordSchema = z
-  .object({
-    ratingId: z
-      .string()
-      .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'must be a UUIDv7'),
-    projectNo: z.string().min(1).max(64),
-    taskCode: nonEmpty.optional(),
-    taskName: nonEmpty.optional(),
-    proStatus: z.literal('3'),
-    areaCode: z.string().regex(/^\d{12}$/),
-    deptCode: z.string().regex(/^[0-9A-HJ-NPQRTUWXY]{18}$/),
-    proDepart: nonEmpty,
-    proManager: nonEmpty.optional(),
-    staffId: nonEmpty.optional(),
-    hallCode: nonEmpty,
-    windowNo: nonEmpty,
-    deviceId: nonEmpty,
-    userProp: z.enum(['1', '2']),
-    userName: nonEmpty.optional(),
-    userPageType: z
-      .string()
-      .regex(/^\d{3}$/)
-      .optional(),
-    certKey: nonEmpty.optional(),
-    pf: z.string().regex(/^\d$/),
-    satisfaction: z.enum(['1', '2', '3', '4', '5']),
-    evalDetail: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]+(,[A-Za-z0-9_-]+)*$/)
-      .optional(),
-    writingEvaluation: nonEmpty
-      .refine((t) => Array.from(t).length <= 150, 'at most 150 characters')
-      .optional(),
-    catalogueVersion: nonEmpty,
-    assessTime: dateTime,
-    serviceTime: dateTime,
-    assessNumber: z.string().regex(/^\d+$/),
-    serviceNumber: z.string().regex(/^\d+$/),
-    dataSource: z.string().regex(/^\d{3}$/),
-    isDefault: z.enum(['0', '1']),
-    flags: z.array(z.string()),
-    seq: z.number().int().min(1),
-    prevHash: hex64,
-    hash: hex64,
-  })
-  .strict()
-  .refine((r) => (r.certKey === undefined) === (r.userName === undefined), 'certKey and userName go together')
-  .refine(
-    (r) => r.certKey === undefined || r.userPageType !== undefined,
-    'userPageType is required with certKey',
-  );
+/** A record as the province holds it (identity values masked: identity-mask.ts). */
+export type WireRecord = {
+  ratingId: string;
+  projectNo: string;
+  taskCode?: string;
+  taskName?: string;
+  proStatus: '1' | '2' | '3';
+  areaCode: string;
+  deptCode: string;
+  proDepart: string;
+  proManager: string;
+  staffId: string;
+  hallCode: string;
+  windowNo: string;
+  deviceId: string;
+  userProp: '1' | '2';
+  userName?: string;
+  userPageType?: string;
+  certKey?: string;
+  handleUserName?: string;
+  handleUserPageType?: string;
+  handleUserPageCode?: string;
+  mobile?: string;
+  pf: string;
+  satisfaction: '1' | '2' | '3' | '4' | '5';
+  evalDetail?: string;
+  writingEvaluation?: string;
+  catalogueVersion: string;
+  assessTime: string;
+  serviceTime: string;
+  assessNumber: string;
+  serviceNumber: string;
+  dataSource: string;
+  isDefault: '0' | '1';
+  flags: string[];
+  seq: number;
+  prevHash: string;
+  hash: string;
+  sig?: string;
+};
 
-export type WireRecord = z.infer<typeof recordSchema>;
+/** A Service record ⟨r2⟩ as held. */
+export type WireService = {
+  serviceId: string;
+  projectNo: string;
+  serviceNumber: string;
+  proStatus: '1' | '2' | '3';
+  taskCode?: string;
+  taskName?: string;
+  serviceTime: string;
+  areaCode: string;
+  deptCode: string;
+  proDepart: string;
+  hallCode: string;
+  windowNo: string;
+  deviceId: string;
+  proManager: string;
+  staffId: string;
+  userProp: '1' | '2';
+  dataSource: string;
+};
 
 export const recordsPayloadSchema = z.object({ records: z.array(z.unknown()).min(1) }).strict();
+
+export const servicesPayloadSchema = z.object({ services: z.array(z.unknown()).min(1) }).strict();
 
 export const cataloguePayloadSchema = z.object({ deviceId: nonEmpty, have: z.string() }).strict();
 
@@ -81,6 +94,13 @@ export const heartbeatPayloadSchema = z
     lastSeq: z.number().int().min(0),
     lastHash: hex64,
     abandonedBad: z.number().int().min(0),
+    // ⟨r2⟩ fields the kiosk does not send yet (the device key and the declined count come with the issue
+    // that adds `sig`, issue 15 item 9): well-formed when present, not yet required.
+    declined: z.number().int().min(0).optional(),
+    devicePublicKey: z
+      .string()
+      .regex(/^04[0-9a-f]{128}$/, 'must be an uncompressed SM2 public key (130 hex, 04…)')
+      .optional(),
   })
   .strict();
 
