@@ -2,6 +2,8 @@
  * A small typed event emitter: drivers emit discriminated, typed events (ARCHITECTURE "typed device events")
  * without Node's EventEmitter `error` semantics (an unhandled `error` must never crash the kiosk).
  */
+import { reportListenerError } from '../src/shared/listener-errors.js';
+
 export type Listener<T> = (payload: T) => void;
 
 export class TypedEmitter<Events extends object> {
@@ -46,15 +48,20 @@ export class TypedEmitter<Events extends object> {
     });
   }
 
-  protected emit<K extends keyof Events>(event: K, payload: Events[K]): void {
+  /** Calls every listener; answers false when one threw (the pad driver then does not ACK a RATING). */
+  protected emit<K extends keyof Events>(event: K, payload: Events[K]): boolean {
+    let allHandled = true;
     for (const listener of [...(this.#listeners.get(event) ?? [])]) {
       try {
         (listener as Listener<Events[K]>)(payload);
       } catch (error) {
-        // A listener's bug must not break the driver's read loop (nor crash the kiosk).
-        console.error(`listener for ${String(event)} threw`, error);
+        // A listener's bug must not break the driver's read loop (nor crash the kiosk). Reported through
+        // the one redacting sink (code and cause only), never console.error with a message that may hold PII.
+        allHandled = false;
+        reportListenerError(`listener for ${String(event)}`, error);
       }
     }
+    return allHandled;
   }
 }
 

@@ -4,6 +4,7 @@
  * text survive the frequent views in between.
  */
 import type { ActionResult, KioskApi, KioskView, Screen } from '../src/shared/kiosk-api.js';
+import { SESSION_ERRORS } from '../src/shared/errors/index.js';
 import { PromptPlayer } from './audio.js';
 import { createChrome, type Chrome } from './chrome.js';
 import { el } from './dom.js';
@@ -39,6 +40,7 @@ const FACTORIES: Record<Screen, ScreenFactory> = {
 
 /** How long after a session's deadline the renderer asks the core for the view again. */
 const DEADLINE_GRACE_MS = 400;
+const SAVE_FAILED_CODE = SESSION_ERRORS.commitFailed.code;
 
 export class KioskRenderer {
   private shown: KioskView | null = null;
@@ -144,7 +146,12 @@ export class KioskRenderer {
     try {
       const result = await call();
       if (result.ok) return true;
-      this.chrome.notice(t('app.actionFailed', { code: result.code }));
+      // E7050: the press was not saved and the session is still open; the citizen is asked to press again.
+      this.chrome.notice(
+        result.code === SAVE_FAILED_CODE
+          ? t('rate.saveFailed', { code: result.code })
+          : t('app.actionFailed', { code: result.code }),
+      );
     } catch (error) {
       // The Electron preload rejects refused calls as `Error('E8001: …')` (contextBridge keeps only the
       // message); anything without a code is a lost transport.

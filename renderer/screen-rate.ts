@@ -19,6 +19,11 @@ export function mountRate(view: KioskView, ctx: ScreenContext): MountedScreen {
   // name and number only.
   const citizen = el('p', { className: 'citizen', attrs: { 'data-testid': 'real-name' } });
   const ticket = el('p', { className: 'session-ticket' });
+  // A press that could not be saved (E7050, disk full): the session is still open, so ask for another press.
+  const saveFailed = el('p', {
+    className: 'save-failed',
+    attrs: { role: 'alert', 'data-testid': 'save-failed' },
+  });
   const qrCanvas = el('canvas', {
     className: 'qr-canvas',
     attrs: { role: 'img', 'aria-label': t('rate.qrAlt') },
@@ -59,6 +64,7 @@ export function mountRate(view: KioskView, ctx: ScreenContext): MountedScreen {
       el('h1', { className: 'screen-title', text: t('rate.title') }),
       el('div', { className: 'rate-meta' }, [ticket, countdown.root]),
     ]),
+    saveFailed,
     el('div', { className: 'levels', attrs: { role: 'group', 'aria-label': t('rate.title') } }, buttons),
     el('footer', { className: 'rate-foot' }, [
       el('div', { className: 'rate-foot-text' }, [
@@ -73,6 +79,13 @@ export function mountRate(view: KioskView, ctx: ScreenContext): MountedScreen {
     session = next.session;
     countdown.update(next);
     setText(ticket, session === null ? '' : t('rate.ticket', { ticketNo: session.ticketNo }));
+    const failed = next.saveFailed ?? null;
+    saveFailed.hidden = failed === null;
+    setText(saveFailed, failed === null ? '' : t('rate.saveFailed', { code: failed.code }));
+    if (failed !== null) {
+      busy = false;
+      for (const button of buttons) button.disabled = false;
+    }
     const person = session?.citizen ?? null;
     citizen.classList.toggle('citizen-read', person !== null);
     setText(

@@ -1,7 +1,8 @@
 /**
  * RP/1 pad driver (rating-pad-rp1.md): HELLO handshake, PING/PONG liveness, reliable host frames with
  * retransmission, ACK + de-dup of pad frames, typed events. The (pad serial, event counter) de-dup across
- * reconnects belongs to the kiosk store: this driver always ACKs and reports.
+ * reconnects belongs to the kiosk store: this driver reports every RATING and ACKs it once its listeners
+ * have stored it (a RATING they could not store is NAKed busy, so the pad sends it again).
  */
 import { PAD_ERRORS } from '../../src/shared/errors/devices.js';
 import { KioskError } from '../../src/shared/errors/kiosk-error.js';
@@ -22,6 +23,7 @@ import { helloFromMessage } from './pad-types.js';
 import type { Transport } from '../transport/transport.js';
 import {
   FLAG,
+  NAK_REASON,
   RP1_VERSION,
   createRp1Parser,
   decodeFrame,
@@ -217,13 +219,39 @@ export class PadDriver extends TypedEmitter<PadEvents> {
       return;
     }
     if (wantsAck) {
-      // ACK first (within 100 ms), then drop a repeat of the (SEQ, TYPE) handled last.
-      this.#reply(frame, FLAG.ack, new Uint8Array(0));
+      // A repeat of the (SEQ, TYPE) handled last is dropped, but still ACKed.
       const key = `${frame.seq}:${frame.type}`;
-      if (key === this.#lastHandled) return;
+      if (key === this.#lastHandled) return this.#reply(frame, FLAG.ack, new Uint8Array(0));
+      if (decoded.message.type === 'rating') {
+        // Commit first, then ACK (issue 15 item 7): the listeners store the rating synchronously, well
+        // inside the 100 ms. A RATING none of them could store is NAKed `busy`, so the pad keeps it and sends
+        // it again (retransmission, or replay after a reconnect); the store's (pad serial, event counter)
+        // de-duplication makes a replay of one that was stored harmless.
+        if (!this.#handleRating(decoded.message, frame)) {
+          return this.#reply(frame, FLAG.nak, Uint8Array.of(NAK_REASON.busy));
+        }
+        this.#lastHandled = key;
+        return this.#reply(frame, FLAG.ack, new Uint8Array(0));
+      }
+      this.#reply(frame, FLAG.ack, new Uint8Array(0));
       this.#lastHandled = key;
     }
     this.#handle(decoded.message, frame);
+  }
+
+  /** Reports a RATING; false when a listener could not take it (its commit failed), so it is not ACKed. */
+  #handleRating(m: Extract<Rp1Message, { type: 'rating' }>, frame: Rp1Frame): boolean {
+    const r = {
+      eventCounter: m.eventCounter,
+      padSessionId: m.sessionId,
+      key: m.key,
+      msSinceArm: m.msSinceArm,
+      retransmitted: (frame.flags & FLAG.retransmission) !== 0,
+    };
+    if (this.#hello) return this.emit('rating', { padSerial: this.#hello.serial, ...r });
+    // A pad may replay a stored RATING before answering HELLO_REQUEST: hold it until we know its serial.
+    if (this.#ratingsBeforeHello.length < 16) this.#ratingsBeforeHello.push(r);
+    return true;
   }
 
   #reply(frame: Rp1Frame, flag: number, payload: Uint8Array): void {
@@ -247,27 +275,22 @@ export class PadDriver extends TypedEmitter<PadEvents> {
           this.emit('rating', { padSerial: hello.serial, ...r });
         return;
       }
-      case 'rating': {
-        const r = {
-          eventCounter: m.eventCounter,
-          padSessionId: m.sessionId,
-          key: m.key,
-          msSinceArm: m.msSinceArm,
-          retransmitted: (frame.flags & FLAG.retransmission) !== 0,
-        };
-        // A pad may replay a stored RATING before answering HELLO_REQUEST: hold it until we know its serial.
-        if (this.#hello) this.emit('rating', { padSerial: this.#hello.serial, ...r });
-        else if (this.#ratingsBeforeHello.length < 16) this.#ratingsBeforeHello.push(r);
+      case 'rating':
+        // A RATING sent without ack requested (not RP/1, but tolerated): reported all the same.
+        this.#handleRating(m, frame);
         return;
-      }
       case 'keyEvent':
-        return this.emit('key', { key: m.key, down: m.down, at: Date.now(), padMs: m.timestampMs });
+        this.emit('key', { key: m.key, down: m.down, at: Date.now(), padMs: m.timestampMs });
+        return;
       case 'pong':
+        // The kiosk's arm keeper compares the pad's armed bit with the open session (issue 16).
+        this.emit('pong', { status: m.status, armed: (m.status & 1) !== 0, at: this.#clock.now() });
         return;
       case 'status':
         this.#statusWaiter?.(m);
         this.#statusWaiter = undefined;
-        return this.emit('status', m);
+        this.emit('status', m);
+        return;
       case 'error':
         return this.#fail(PAD_ERRORS.padError.code, `pad error ${m.code}`);
       default:

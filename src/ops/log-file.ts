@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { redact, type LogEntry, type Logger } from '../app/logger.js';
+import { logLine, redact, writeOrCount, type LogEntry, type Logger } from '../app/logger.js';
 
 /** Mainland mobile numbers (11 digits starting 1[3-9]) → 138****1234. Proposed for app/logger.ts. */
 const MOBILE = /(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)/g;
@@ -59,13 +59,22 @@ export class RotatingLogFile {
     return result;
   }
 
-  /** Appends one line (a newline is added). Rotates first when the line would pass maxBytes. */
+  /**
+   * Appends one line (a newline is added). Rotates first when the line would pass maxBytes. Throws what the
+   * file system throws (ENOSPC, EROFS): `createFileLogger` counts it, so no caller ever sees it.
+   */
   write(line: string): void {
     const bytes = Buffer.from(`${redactLine(line.replace(/\n/g, '\\n'))}\n`, 'utf8');
     if (this.size > 0 && this.size + bytes.length > this.maxBytes) this.rotate();
     // A single line longer than the cap is cut, so one runaway message cannot defeat the cap.
     const body = bytes.length > this.maxBytes ? truncateLine(bytes, this.maxBytes) : bytes;
-    fs.appendFileSync(this.pathOf(0), body, { mode: 0o640 });
+    try {
+      fs.appendFileSync(this.pathOf(0), body, { mode: 0o640 });
+    } catch (error) {
+      // A failed append may still have written part of the line: read the size again rather than guess.
+      this.size = fileSize(this.pathOf(0));
+      throw error;
+    }
     this.size += body.length;
   }
 
@@ -105,13 +114,23 @@ export interface FileLoggerOptions {
   mirror?: (line: string) => void;
 }
 
-/** A `Logger` (app/logger.ts's entry shape) that writes JSON lines to a rotating file. */
+/**
+ * A `Logger` (app/logger.ts's entry shape) that writes JSON lines to a rotating file. It never throws: a
+ * line the file cannot take (disk full, read-only) is counted as dropped (app/logger.ts) and still goes
+ * to the mirror, so journald keeps it; a failing mirror is counted the same way.
+ */
 export function createFileLogger(file: RotatingLogFile, options: FileLoggerOptions = {}): Logger {
   const now = options.now ?? Date.now;
   return (entry: LogEntry) => {
-    const line = redactLine(JSON.stringify({ time: new Date(now()).toISOString(), ...entry }));
-    file.write(line);
-    options.mirror?.(line);
+    let line: string;
+    try {
+      line = redactLine(logLine(new Date(now()).toISOString(), entry));
+    } catch {
+      line = JSON.stringify({ level: entry.level, code: entry.code, msg: 'unserialisable log entry' });
+    }
+    writeOrCount(() => file.write(line));
+    const mirror = options.mirror;
+    if (mirror) writeOrCount(() => mirror(line));
   };
 }
 

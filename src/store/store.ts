@@ -20,7 +20,9 @@ import { preflight } from './preflight.js';
 import { createRatingsRepo } from './ratings-repo.js';
 import { createServicesRepo } from './services-repo.js';
 import { createStatsRepo } from './stats-repo.js';
-import type { ChainStatus, KioskStore, StoreOptions } from './types.js';
+import { createWindowRepo } from './window-repo.js';
+import { createOpenSessionsRepo } from './open-sessions-repo.js';
+import type { ChainStatus, KioskStore, StoreFinding, StoreOptions } from './types.js';
 
 export type * from './types.js';
 
@@ -49,8 +51,15 @@ export function openStore(options: StoreOptions): KioskStore {
     throw new KioskError(STORE_ERRORS.openFailed, undefined, undefined, { cause });
   }
   try {
+    const versionBefore = Number(db.pragma('user_version', { simple: true }));
     migrate(db, MIGRATIONS);
-    return assemble(db, options.path, now, { db, cipher, digest: (certKey) => idDigest(key, certKey) });
+    return assemble(
+      db,
+      options.path,
+      now,
+      { db, cipher, digest: (certKey) => idDigest(key, certKey) },
+      { rollbackKey: options.rollbackKey, sealingStartsNow: versionBefore < SEALED_MARK_VERSION },
+    );
   } catch (error) {
     db.close();
     if (isKioskError(error)) throw error;
@@ -58,13 +67,29 @@ export function openStore(options: StoreOptions): KioskStore {
   }
 }
 
-function assemble(db: Database.Database, path: string, now: () => number, ctx: StoreContext): KioskStore {
+/**
+ * The schema version that first opens with a sealed rollback mark (migration 0008 came with it). A database
+ * that reaches it in this very open had no sealed mark to show, so its missing or old mark is accepted once.
+ */
+const SEALED_MARK_VERSION = 8;
+
+function assemble(
+  db: Database.Database,
+  path: string,
+  now: () => number,
+  ctx: StoreContext,
+  sealing: { rollbackKey: Buffer | undefined; sealingStartsNow: boolean },
+): KioskStore {
   const services = createServicesRepo(ctx);
   const ratings = createRatingsRepo(ctx);
   const outbox = createOutboxRepo(ctx, ratings);
   const events = createEventsRepo(ctx);
   const stats = createStatsRepo(ctx);
-  const highWater = openHighWater(`${path}.hw`);
+  const windowRepo = createWindowRepo(ctx);
+  const openSessions = createOpenSessionsRepo(ctx);
+  const highWater = openHighWater(`${path}.hw`, sealing.rollbackKey);
+  const findings: StoreFinding[] = [];
+  const newestAt = db.prepare<[], { at: number }>('SELECT created_at AS at FROM ratings ORDER BY seq DESC LIMIT 1');
 
   let status: ChainStatus = ratings.verify(now());
   const recordedHigh = highWater.value;
@@ -84,7 +109,27 @@ function assemble(db: Database.Database, path: string, now: () => number, ctx: S
       },
     });
   }
+  // The rollback mark itself (issue 18 item 2): with a key, only a sealed mark counts. A missing or unsealed one
+  // is expected once, when the database first reaches the sealed-mark version or holds no rating yet.
+  const markState = highWater.state;
+  const markExpected = sealing.rollbackKey !== undefined && status.lastSeq > 0 && !sealing.sealingStartsNow;
+  if (
+    sealing.rollbackKey !== undefined &&
+    (markState === 'invalid' || (markExpected && (markState === 'missing' || markState === 'unsealed')))
+  ) {
+    const detail = { code: STORE_ERRORS.rollbackMarkInvalid.code, mark: markState, lastSeq: status.lastSeq };
+    findings.push({ code: STORE_ERRORS.rollbackMarkInvalid.code, detail });
+    events.audit({ at: status.verifiedAt, actor: 'store', action: 'store.rollback-mark-invalid', detail });
+    highWater.reseal(status.lastSeq);
+  }
   highWater.raise(status.lastSeq);
+  // Statistics are derived (domain-rules §6): an index edited outside the kiosk is re-derived and reported.
+  const rederived = stats.rederiveTimeIndex();
+  if (rederived) {
+    const detail = { code: STORE_ERRORS.derivedIndexRebuilt.code, ...rederived };
+    findings.push({ code: STORE_ERRORS.derivedIndexRebuilt.code, detail });
+    events.audit({ at: status.verifiedAt, actor: 'store', action: 'store.index-rederived', detail });
+  }
   const openStatus = status;
   let closed = false;
   // Should the checkpoint thread ever fail, maintain() checkpoints on this thread instead (slower, still correct).
@@ -116,6 +161,8 @@ function assemble(db: Database.Database, path: string, now: () => number, ctx: S
       return Promise.resolve();
     },
     chainStatus: () => ({ ...openStatus }),
+    findings: () => findings.map((f) => ({ ...f })),
+    newestRatingAt: () => newestAt.get()?.at ?? null,
     verifyChain: (at) => ratings.verify(at),
     ...services,
     commitRating(input) {
@@ -135,5 +182,7 @@ function assemble(db: Database.Database, path: string, now: () => number, ctx: S
     defaultCandidates: outbox.defaultCandidates,
     ...events,
     ...stats,
+    ...windowRepo,
+    ...openSessions,
   };
 }

@@ -131,6 +131,14 @@ export interface StoreCounts {
 
 export type TicketState = 'awaiting' | 'rated' | 'unrated' | 'abandoned';
 
+/** The window as kept on disk across restarts (domain-rules §11): window-repo.ts. */
+export interface PersistedWindow {
+  status: 'open' | 'paused' | 'closed';
+  pauseMessage: string | null;
+  clerk: { staffId: string; name: string; title: string | null; photo: string | null } | null;
+  calledTicket: string | null;
+}
+
 export interface KioskStore extends OutboxPort, DefaultRatingPort, CataloguePort {
   readonly path: string;
   close(): void;
@@ -162,4 +170,9 @@ export interface KioskStore extends OutboxPort, DefaultRatingPort, CataloguePort
   windowSatisfaction(since: number): { total: number; good: number };
   getRating(seq: number): StoredRating | undefined;
   counts(): StoreCounts;
+  /** The window's clerk, status and called ticket as last stored, or null on a new device (§11). */
+  windowState(): PersistedWindow | null;
+  saveWindowState(state: PersistedWindow, at: number): void;
+  /** At start: closes every service a stopped process left open as unrated at its open time (§2); how many. */
+  closeLeftOpenSessions(): number;
 }

@@ -67,6 +67,21 @@ export const HOST_ERRORS = defineCodes({
     name: 'host.csp-violation',
     help: 'The kiosk page tried to load or run something its Content-Security-Policy forbids (blocked, counted on diagnostics). Repeated counts mean injected content or a tampered page: report them.',
   },
+  logWriteFailed: {
+    code: 'E8050',
+    name: 'host.log-write-failed',
+    help: 'A log line could not be written to the log file (disk full or read-only); it was dropped and counted on diagnostics, and the kiosk went on. Free space on the data disk.',
+  },
+  listenerFailed: {
+    code: 'E8051',
+    name: 'host.listener-failed',
+    help: 'A part of the kiosk threw while handling an event (device, view or window-link event); the error was logged and the kiosk went on. Report it with the log.',
+  },
+  unhandledRejection: {
+    code: 'E8052',
+    name: 'host.unhandled-rejection',
+    help: 'A background task failed without handling its error; it was logged and the kiosk kept running. Report it with the log.',
+  },
   setupMode: {
     code: 'E8060',
     name: 'host.setup-mode',

@@ -42,4 +42,9 @@ export const SESSION_ERRORS = defineCodes({
     name: 'session.text-not-allowed',
     help: 'A written reason was sent but the reason catalogue in use allows no free text; pick reasons from the list.',
   },
+  commitFailed: {
+    code: 'E7050',
+    name: 'session.commit-failed',
+    help: 'A rating could not be saved (disk full, read-only or failing storage): nothing was stored, the session stays open and the citizen is asked to press again. Free space or fix the storage; the count is on diagnostics.',
+  },
 });
