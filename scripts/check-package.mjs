@@ -16,7 +16,9 @@
 // Checked: the renamed executable, app.asar with the entry script, the renderer (and paused.html),
 // assets and no devDependencies; locales; every native addon of the asar unpacked next to it (none left
 // inside) and of the right architecture; the udev rules; the fuses; the repository's node_modules
-// unchanged (hash of better-sqlite3's addon before and after).
+// unchanged (hash of better-sqlite3's addon before and after); no test code and no dev tooling (test/,
+// dev-tools/, bench/, the device simulators, *.test.js) and no packaged module importing any of them
+// statically (window-link.md "Setup, demo and tests" r2).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -218,6 +220,39 @@ function listAsar(asarPath) {
   return { files, unpacked };
 }
 
+/** Folders of the checkout that hold test code or dev tooling, never shipped (electron-builder.yml `files:`). */
+export const DEV_ONLY_DIRS = ['test', 'dev-tools', 'bench', 'scripts', 'drivers/sim'];
+
+/**
+ * Files of the asar (paths starting '/') that are test code or dev tooling: anything under a DEV_ONLY_DIRS
+ * folder at the top or under dist/main, and any *.test.* or *.spec.* file outside node_modules.
+ * @param {string[]} files
+ */
+export function devOnlyFiles(files) {
+  const roots = DEV_ONLY_DIRS.flatMap((dir) => [`/${dir}/`, `/dist/main/${dir}/`]);
+  return files.filter(
+    (file) =>
+      roots.some((root) => file.startsWith(root)) ||
+      (!file.startsWith('/node_modules/') && /\.(test|spec)\.[cm]?[jt]s$/.test(file)),
+  );
+}
+
+/**
+ * The static imports of a compiled module (ES `import … from` / `export … from` / `import '…'`, and
+ * CommonJS `require('…')` with a literal) whose specifier reaches into a dev-only folder. A dynamic
+ * `import(variable)` is how demo mode loads dev-tools, and is not static.
+ * @param {string} source
+ */
+export function staticDevImports(source) {
+  const specifiers = [
+    ...source.matchAll(/\b(?:import|export)\s[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g),
+    ...source.matchAll(/\bimport\s*['"]([^'"]+)['"]/g),
+    ...source.matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g),
+  ].map((match) => match[1]);
+  const devDir = new RegExp(`(^|/)(${DEV_ONLY_DIRS.map((d) => d.replace('/', '\\/')).join('|')})/`);
+  return specifiers.filter((specifier) => specifier.startsWith('.') && devDir.test(specifier));
+}
+
 /**
  * Asserts on an unpacked Linux app. Returns a list of failures (empty when all is well).
  * @param {string} appOutDir e.g. release/linux-unpacked
@@ -257,10 +292,21 @@ export function checkUnpackedApp(appOutDir, expected) {
   expect(has('/dist/renderer/paused.html'), 'dist/renderer/paused.html (the 暂停服务 page) not in app.asar');
   expect(has('/assets/default-catalogue.json'), 'assets/default-catalogue.json not in app.asar');
   expect(!files.some((f) => f.endsWith('.map')), 'source maps in app.asar');
+  for (const file of devOnlyFiles(files)) failures.push(`test code or dev tooling in app.asar: ${file}`);
   for (const dev of ['electron', 'electron-builder', 'vitest', 'typescript', 'vite']) {
     expect(!has(`/node_modules/${dev}/package.json`), `devDependency ${dev} in app.asar`);
   }
   const asar = require('@electron/asar');
+  for (const file of files.filter((f) => f.startsWith('/dist/main/') && /\.[cm]?js$/.test(f))) {
+    let source;
+    try {
+      source = asar.extractFile(asarPath, file.slice(1)).toString('utf8');
+    } catch {
+      continue; // a directory entry
+    }
+    for (const specifier of staticDevImports(source))
+      failures.push(`${file} imports ${specifier} statically (test code or dev tooling)`);
+  }
   const packagedJson = JSON.parse(asar.extractFile(asarPath, 'package.json').toString('utf8'));
   expect(packagedJson.main === expected.entry, `package.json main is ${packagedJson.main}`);
   const addons = files.filter((f) => f.endsWith('.node'));
