@@ -24,7 +24,12 @@ export class DeviceStats {
     connectedMs: 0,
   };
   lastFrameAt: number | null = null;
+  /**
+   * The last error seen and when (epoch ms). Kept after the device recovered, so a technician sees what
+   * happened; the current state's own code is the supervisor's `stateCode` (issue 16).
+   */
   lastError: string | null = null;
+  lastErrorAt: number | null = null;
   #connectedSince: number | null = null;
 
   constructor(private readonly now: () => number = Date.now) {}
@@ -43,6 +48,7 @@ export class DeviceStats {
   }
   error(code: string): void {
     this.lastError = code;
+    this.lastErrorAt = Date.now();
   }
 
   snapshot(): DeviceCounters {

@@ -34,6 +34,11 @@ export function createChrome(
   const offline = el('p', { className: 'status offline', attrs: { 'data-testid': 'offline' } });
   const reconnecting = el('p', { className: 'status reconnecting' });
   const toast = el('p', { className: 'toast', attrs: { role: 'status', 'aria-live': 'polite' } });
+  // After a card tap that gave no identity (issue 16): large and on every screen, for the citizen.
+  const cardNotice = el('p', {
+    className: 'card-notice',
+    attrs: { role: 'alert', 'data-testid': 'card-notice' },
+  });
   let current: KioskView | null = null;
   let connected = true;
   let toastTimer = 0;
@@ -71,6 +76,7 @@ export function createChrome(
       el('div', { className: 'place' }, [hall, windowNo]),
       el('div', { className: 'tools' }, [languages, largeType]),
     ]),
+    cardNotice,
   ]);
   const bottom = el('footer', { className: 'bottom' }, [offline, reconnecting, toast]);
 
@@ -90,6 +96,9 @@ export function createChrome(
       setText(offline, t('app.offline'));
       setText(reconnecting, t('app.reconnecting'));
       reconnecting.hidden = connected;
+      const notice = view.cardNotice ?? null;
+      cardNotice.hidden = notice === null;
+      setText(cardNotice, notice === null ? '' : t(`card.${notice.kind}`));
     },
     setConnected(next) {
       connected = next;

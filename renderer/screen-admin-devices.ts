@@ -68,9 +68,24 @@ function deviceBlock(device: AdminDeviceInfo, d: AdminDiagnostics): HTMLElement 
         since === null ? t('admin.device.noFrame') : t('admin.device.lastFrame', { seconds: since }),
         'admin-line admin-small',
       ),
+      // The current state's code, then the last error and when, apart (issue 16): a device that recovered
+      // shows no current code but still tells what happened to it.
+      device.stateCode ? codeLine(device.stateCode, known) : null,
       device.lastError === null
         ? line(t('admin.device.noError'), 'admin-line admin-small admin-muted')
-        : codeLine(device.lastError, known),
+        : el(
+            'div',
+            { className: 'admin-last-error', attrs: { 'data-testid': `device-${device.kind}-last-error` } },
+            [
+              line(
+                t('admin.device.lastError', {
+                  seconds: secondsSince(device.lastErrorAt ?? null, d.now) ?? '?',
+                }),
+                'admin-line admin-small',
+              ),
+              codeLine(device.lastError, known),
+            ],
+          ),
     ],
   );
 }
@@ -83,7 +98,14 @@ export function createDevicesCard(): DiagCard {
       // The signature holds what the card shows (seconds since the last frame), not the raw timestamps.
       fill(
         devices,
-        [d.devices.map((x) => ({ ...x, lastFrameAt: secondsSince(x.lastFrameAt, d.now) })), d.codes],
+        [
+          d.devices.map((x) => ({
+            ...x,
+            lastFrameAt: secondsSince(x.lastFrameAt, d.now),
+            lastErrorAt: secondsSince(x.lastErrorAt ?? null, d.now),
+          })),
+          d.codes,
+        ],
         () =>
           d.devices.length === 0
             ? [line(t('admin.device.none'), 'admin-line admin-muted')]

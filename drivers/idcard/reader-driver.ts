@@ -43,6 +43,14 @@ export interface ReaderDriverOptions {
   readTimeoutMs?: number;
   /** false: no poll loop (tests, bench call `readOnce`). */
   autoPoll?: boolean;
+  /**
+   * The SAM id request at attach is tried this many times, `attachTimeoutMs` apart: a reader that has just
+   * reappeared can miss the first request (its port was not yet open when the kiosk wrote; the socat pty of
+   * the simulator and a USB-CDC reader still enumerating both do), and a whole reply timeout plus the
+   * supervisor's backoff would break the 1 s replug-to-handshake bound (issue 16).
+   */
+  attachAttempts?: number;
+  attachTimeoutMs?: number;
 }
 
 /** SW3 → error code; undefined for the normal answers. */
@@ -78,6 +86,8 @@ export class ReaderDriver extends TypedEmitter<ReaderEvents> {
       replyTimeoutMs: options.replyTimeoutMs ?? 500,
       readTimeoutMs: options.readTimeoutMs ?? 2000,
       autoPoll: options.autoPoll ?? true,
+      attachAttempts: options.attachAttempts ?? 3,
+      attachTimeoutMs: options.attachTimeoutMs ?? 250,
     };
   }
 
@@ -112,7 +122,7 @@ export class ReaderDriver extends TypedEmitter<ReaderEvents> {
     ];
     this.emit('state', { state: 'connecting' });
     try {
-      const id = await this.#command('readSamId');
+      const id = await this.#readSamIdAtAttach();
       this.samId = id.sw3 === SW3.success ? formatSamId(id.data) : undefined;
     } catch (error) {
       const code = error instanceof KioskError ? error.code : READER_ERRORS.openFailed.code;
@@ -138,6 +148,19 @@ export class ReaderDriver extends TypedEmitter<ReaderEvents> {
     this.stats.disconnected();
     this.emit('state', code ? { state: 'disconnected', code } : { state: 'disconnected' });
     await transport.close().catch(() => undefined);
+  }
+
+  /** The first request on a fresh link, retried on a timeout only (see `attachAttempts`). */
+  async #readSamIdAtAttach(): Promise<SamReply> {
+    for (let attempt = 1; ; attempt += 1) {
+      const last = attempt >= this.#o.attachAttempts;
+      try {
+        return await this.#command('readSamId', last ? this.#o.replyTimeoutMs : this.#o.attachTimeoutMs);
+      } catch (error) {
+        const timedOut = error instanceof KioskError && error.code === READER_ERRORS.timeout.code;
+        if (last || !timedOut || !this.#transport) throw error;
+      }
+    }
   }
 
   /**
@@ -228,6 +251,17 @@ export class ReaderDriver extends TypedEmitter<ReaderEvents> {
     this.#report(code);
     void this.detach(code);
   }
+}
+
+/**
+ * What the citizen is told when a tapped card gave no identity (issue 16): a card that could not be read
+ * (SW3 41/47/31/32/33, a short reply, a failed check digit) is worth tapping again; an unknown type is not.
+ * SAM and link problems are the technician's (diagnostics), not the citizen's.
+ */
+export function cardProblemOf(code: string): 'unreadable' | 'unsupported' | null {
+  if (code === READER_ERRORS.readFailed.code || code === READER_ERRORS.checkDigit.code) return 'unreadable';
+  if (code === READER_ERRORS.unknownCardType.code) return 'unsupported';
+  return null;
 }
 
 /** For logs and diagnostics: the identity with every PII field masked or dropped. */

@@ -1,10 +1,11 @@
 /**
  * Text-block decoders (id-reader-sam.md "Text block"): 256 bytes UTF-16LE, space-padded; byte 248 gives the
- * card type. Pure. A number failing GB 11643 is a read error (E5006); an unsupported layout such as the
- * 2023 foreign card (18 digits starting 9) is E5007, never guessed.
+ * card type: `I` foreign 2017, `J` residence permit, `Y` foreign 2023 (province-profile.md ⟨r2⟩ 证件类型),
+ * anything else mainland. Pure. A number failing GB 11643 is a read error (E5006); a layout we do not know
+ * (e.g. a 9… number without the `Y` type byte) is E5007, never guessed.
  */
 import { READER_ERRORS } from '../../src/shared/errors/devices.js';
-import type { CardIdentity } from './identity.js';
+import { CERT_TYPE_OF_LAYOUT, type CardIdentity } from './identity.js';
 
 export type TextBlockResult =
   { ok: true; identity: CardIdentity } | { ok: false; code: string; reason: string };
@@ -51,14 +52,15 @@ export function decodeTextBlock(text: Uint8Array): TextBlockResult {
   if (text.length < 256) return readError('short text block');
   const type = text[248];
   if (type === 0x49) return decodeForeign(text);
+  if (type === 0x59) return decodeForeign2023(text);
   return decodeResident(text, type === 0x4a);
 }
 
 /** Mainland resident card, and the HK/Macao/Taiwan residence permit ('J'), which shares its layout. */
 function decodeResident(text: Uint8Array, permit: boolean): TextBlockResult {
   const certKey = field(text, 122, 36);
-  // The 2023 foreign card has an 18-digit number starting 9 and an unconfirmed layout: never guess.
-  if (/^9\d{17}$/.test(certKey)) return unsupported('18-digit number starting 9 (2023 foreign card?)');
+  // A 2023 foreign card says so with its `Y` type byte; a 9… number under another type is not guessed.
+  if (/^9\d{16}[\dX]$/.test(certKey)) return unsupported('number starting 9 without the Y card type');
   if (!/^\d{17}[\dX]$/.test(certKey)) return readError('malformed ID number');
   if (permit && !/^8[123]0000/.test(certKey)) return unsupported("'J' card without 810000/820000/830000");
   if (!isValidIdNumber(certKey)) return fail(READER_ERRORS.checkDigit, 'GB 11643 check digit');
@@ -67,8 +69,10 @@ function decodeResident(text: Uint8Array, permit: boolean): TextBlockResult {
   const to = validTo(field(text, 204, 16));
   const name = field(text, 0, 30);
   if (!birthDate || !from || !to || !name) return readError('malformed field');
+  const cardType = permit ? 'hk-mo-tw' : 'mainland';
   const identity: CardIdentity = {
-    cardType: permit ? 'hk-mo-tw' : 'mainland',
+    cardType,
+    certType: CERT_TYPE_OF_LAYOUT[cardType],
     certKey,
     name,
     gender: gender(field(text, 30, 2)),
@@ -98,6 +102,7 @@ function decodeForeign(text: Uint8Array): TextBlockResult {
   if (!birthDate || !from || !to || !name) return readError('malformed field');
   const identity: CardIdentity = {
     cardType: 'foreign',
+    certType: CERT_TYPE_OF_LAYOUT.foreign,
     certKey,
     name,
     gender: gender(field(text, 120, 2)),
@@ -107,6 +112,40 @@ function decodeForeign(text: Uint8Array): TextBlockResult {
     nationality: field(text, 152, 6),
   };
   const chineseName = field(text, 158, 30);
+  if (chineseName) identity.chineseName = chineseName;
+  return { ok: true, identity };
+}
+
+/**
+ * Foreign permanent resident card, 2023 design (`Y`). The SAM spec leaves its layout unconfirmed; the one
+ * read here is the mainland card's frame with the names swapped in, as the vendors' SDKs report it:
+ * 0 (30) Chinese name · 30 (2) gender · 36 (16) birth date · 52 (70) English name · 122 (36) permit number
+ * (18 digits starting 9, GB 11643 MOD 11-2 check) · 188 (16) issued · 204 (16) expires · 248 `Y`.
+ * Because that layout is not confirmed, the read is cross-checked rather than trusted: the number carries
+ * the birth date (digits 7–14), and a block whose birth date does not match it is a read error, not a
+ * citizen. Fields not in that list (issuer, nationality) are not read: never guessed.
+ */
+function decodeForeign2023(text: Uint8Array): TextBlockResult {
+  const certKey = field(text, 122, 36);
+  if (!/^9\d{16}[\dX]$/.test(certKey)) return readError("'Y' card number is not 18 digits starting 9");
+  if (!isValidIdNumber(certKey)) return fail(READER_ERRORS.checkDigit, 'GB 11643 check digit');
+  const birthDate = isoDate(field(text, 36, 16));
+  const from = isoDate(field(text, 188, 16));
+  const to = validTo(field(text, 204, 16));
+  const englishName = field(text, 52, 70);
+  const chineseName = field(text, 0, 30);
+  if (!birthDate || !from || !to || !(englishName || chineseName)) return readError('malformed field');
+  if (birthDate.replaceAll('-', '') !== certKey.slice(6, 14)) return readError("'Y' birth date ≠ number");
+  const identity: CardIdentity = {
+    cardType: 'foreign-2023',
+    certType: CERT_TYPE_OF_LAYOUT['foreign-2023'],
+    certKey,
+    name: englishName || chineseName,
+    gender: gender(field(text, 30, 2)),
+    birthDate,
+    validFrom: from,
+    validTo: to,
+  };
   if (chineseName) identity.chineseName = chineseName;
   return { ok: true, identity };
 }

@@ -42,6 +42,8 @@ export interface PadEvents {
   state: DeviceStateEvent;
   error: { code: string; detail?: string };
   status: PadStatus;
+  /** A PONG: `armed` is status bit0; `at` is the driver clock's time of reception. */
+  pong: { status: number; armed: boolean; at: number };
 }
 
 export interface PadDriverOptions {

@@ -8,7 +8,7 @@ import { KioskError } from '../../src/shared/errors/kiosk-error.js';
 import type { Clock } from '../events.js';
 import { FLAG, NAK_REASON, type Rp1Frame } from './rp1-codec.js';
 
-type Outcome = 'ack' | 'nak' | 'fatal-nak' | 'timeout' | 'lost';
+type Outcome = 'ack' | 'nak' | 'busy' | 'fatal-nak' | 'timeout' | 'lost';
 
 export interface RetransmitterDeps {
   clock: Clock;
@@ -39,7 +39,8 @@ export class Retransmitter {
     const reason = frame.payload[0] ?? 0;
     this.deps.onNak(reason);
     // CRC and busy are worth a retransmission; an unknown type or bad payload will not get better.
-    p.settle(reason === NAK_REASON.crc || reason === NAK_REASON.busy ? 'nak' : 'fatal-nak');
+    if (reason === NAK_REASON.busy) return p.settle('busy');
+    p.settle(reason === NAK_REASON.crc ? 'nak' : 'fatal-nak');
   }
 
   /** The link is gone: the frame in flight fails with E4004. */
@@ -65,6 +66,10 @@ export class Retransmitter {
       if (outcome === 'lost') throw new KioskError(PAD_ERRORS.linkLost);
       if (outcome === 'fatal-nak') throw new KioskError(PAD_ERRORS.nak);
       if (outcome === 'timeout') this.deps.onTimeout();
+      // A busy pad would NAK an immediate repeat too: give it the ACK window before the retransmission
+      // (all four attempts used to go out within a few ms, and the ARM was lost to a moment's busyness).
+      if (outcome === 'busy' && attempt < maxRetransmissions)
+        await new Promise<void>((resolve) => clock.setTimeout(resolve, ackTimeoutMs));
     }
     throw new KioskError(PAD_ERRORS.ackTimeout);
   }

@@ -1,7 +1,7 @@
 /**
  * `npm run sim -- pad|reader [--tcp PORT]`: runs a simulator on a socat pty pair (default; prints the
  * kiosk-side path to configure) or on 127.0.0.1:PORT, with a console:
- *   press N · card mainland|hk|foreign|long-term|bad-check|2023 · remove · garbage N · stall MS ·
+ *   press N · card mainland|hk|foreign|long-term|bad-check|2023|nine-no-y · remove · garbage N · stall MS ·
  *   sam 90|60|66 · corrupt · unplug · replug · quit
  * Identities are the fictitious samples of identities.ts; the console prints masked forms only.
  */
@@ -19,6 +19,7 @@ const CARDS = {
   'long-term': ids.MAINLAND_LONG_TERM,
   'bad-check': ids.BAD_CHECK_DIGIT,
   '2023': ids.FOREIGN_2023,
+  'nine-no-y': ids.NINE_WITHOUT_Y_TYPE,
 } as const;
 
 async function main(argv: string[]): Promise<void> {

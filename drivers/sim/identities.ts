@@ -10,6 +10,7 @@ export const withCheckDigit = (first17: string): string => first17 + gb11643Chec
 
 export const MAINLAND: CardIdentity = {
   cardType: 'mainland',
+  certType: 'id-card',
   certKey: withCheckDigit('46010019900101123'),
   name: '测试一',
   gender: 'male',
@@ -23,6 +24,7 @@ export const MAINLAND: CardIdentity = {
 
 export const HK_MO_TW: CardIdentity = {
   cardType: 'hk-mo-tw',
+  certType: 'residence-permit',
   certKey: withCheckDigit('81000019850505002'),
   name: '测试二',
   gender: 'female',
@@ -37,6 +39,7 @@ export const HK_MO_TW: CardIdentity = {
 
 export const FOREIGN: CardIdentity = {
   cardType: 'foreign',
+  certType: 'foreign-permanent',
   certKey: 'TST460000000019',
   name: 'TEST SAMPLE',
   chineseName: '测试三',
@@ -61,12 +64,44 @@ export const BAD_CHECK_DIGIT: CardIdentity = {
   certKey: MAINLAND.certKey.slice(0, 17) + (MAINLAND.certKey[17] === '0' ? '1' : '0'),
 };
 
-/** The 2023 foreign card (18 digits starting 9): must be E5007, never guessed. */
-export const FOREIGN_2023: CardIdentity = { ...MAINLAND, certKey: withCheckDigit('93310019900101001') };
+/**
+ * The 2023 foreign permanent resident card (`Y`): 18 digits starting 9 (9 · province 46 · nationality
+ * code 999, not a real country · birth date · sequence · MOD 11-2 check), English and Chinese names.
+ */
+export const FOREIGN_2023: CardIdentity = {
+  cardType: 'foreign-2023',
+  certType: 'foreign-permanent',
+  certKey: withCheckDigit('94699919880808001'),
+  name: 'SAMPLE, TEST SECOND',
+  chineseName: '测试五',
+  gender: 'male',
+  birthDate: '1988-08-08',
+  validFrom: '2023-12-01',
+  validTo: '2033-11-30',
+};
+
+/** A `Y` card without a Chinese name: the rating carries the English one. */
+export const FOREIGN_2023_NO_CHINESE_NAME: CardIdentity = {
+  cardType: 'foreign-2023',
+  certType: 'foreign-permanent',
+  certKey: withCheckDigit('94699919750303002'),
+  name: 'SAMPLE, ONLY ENGLISH',
+  gender: 'female',
+  birthDate: '1975-03-03',
+  validFrom: '2024-01-15',
+  validTo: '2034-01-14',
+};
+
+/** A 9… number on a card without the `Y` type byte: an unknown layout, E5007, never guessed. */
+export const NINE_WITHOUT_Y_TYPE: CardIdentity = {
+  ...MAINLAND,
+  certKey: withCheckDigit('93310019900101001'),
+};
 
 export const SAMPLE_CARDS = {
   mainland: MAINLAND,
   hk: HK_MO_TW,
   foreign: FOREIGN,
+  '2023': FOREIGN_2023,
   'long-term': MAINLAND_LONG_TERM,
 } as const;

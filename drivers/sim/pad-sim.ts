@@ -44,6 +44,10 @@ export class PadSimulator {
   #seq = 0;
   #stalledUntil = 0;
   #deafUntil = 0;
+  /** Until then every frame asking for an ACK is answered NAK `busy` (4). */
+  #busyUntil = 0;
+  /** The next frames of these types asking for an ACK are answered NAK with this reason. */
+  #nakNext: { type: string; reason: number; count: number } | undefined;
   #lastHandled: string | undefined;
   /** RATINGs not yet ACKed: kept across unplugs, like the pad's non-volatile queue. */
   readonly #unacked: Outgoing[] = [];
@@ -117,10 +121,31 @@ export class PadSimulator {
     this.#deafUntil = performance.now() + ms;
   }
 
-  /** Cuts the cable: pending RATINGs stay in the queue and are retransmitted after the replug. */
+  /**
+   * Cuts the cable: the pad loses power, so it comes back disarmed (its ARM lives in RAM), while pending
+   * RATINGs and the event counter (non-volatile) stay and are retransmitted after the replug.
+   */
   async unplug(): Promise<void> {
     this.#unacked.forEach((o) => clearTimeout(o.timer));
+    this.armedSession = 0;
+    this.armedAt = 0;
     await this.link.unplug();
+  }
+
+  /** A firmware reset without a USB re-enumeration (watchdog, brownout): disarmed, and the link stays up. */
+  forgetArm(): void {
+    this.armedSession = 0;
+    this.armedAt = 0;
+  }
+
+  /** Answers every ACK-requested frame with NAK `busy` for `ms`. */
+  busy(ms: number): void {
+    this.#busyUntil = performance.now() + ms;
+  }
+
+  /** Answers the next `count` ACK-requested frames of `type` (e.g. 'arm') with NAK `reason`. */
+  nakNext(type: Rp1Message['type'], reason: number, count = 1): void {
+    this.#nakNext = { type, reason, count };
   }
 
   /** A press whose RATING is cut after `bytes` bytes by an unplug: the kiosk sees half a frame, then nothing. */
@@ -228,6 +253,12 @@ export class PadSimulator {
       return;
     }
     if (frame.flags & FLAG.ackRequested) {
+      const nak = this.#nakNext;
+      if (nak && nak.type === decoded.message.type && nak.count > 0) {
+        nak.count -= 1;
+        return reply(FLAG.nak, Uint8Array.of(nak.reason));
+      }
+      if (performance.now() < this.#busyUntil) return reply(FLAG.nak, Uint8Array.of(4)); // busy
       reply(FLAG.ack, new Uint8Array(0));
       const key = `${frame.seq}:${frame.type}`;
       if (key === this.#lastHandled) return;

@@ -31,6 +31,19 @@ export function encodeTextBlock(id: CardIdentity): Uint8Array {
     block[249] = 0;
     return block;
   }
+  if (id.cardType === 'foreign-2023') {
+    // The layout text-block.ts reads for `Y` (the mainland frame, Chinese name first, English name at 52).
+    put(block, 0, 30, id.chineseName ?? '');
+    put(block, 30, 2, GENDER[id.gender]);
+    put(block, 36, 16, compact(id.birthDate));
+    put(block, 52, 70, id.name);
+    put(block, 122, 36, id.certKey);
+    put(block, 188, 16, compact(id.validFrom));
+    put(block, 204, 16, compact(id.validTo));
+    block[248] = 0x59; // 'Y'
+    block[249] = 0;
+    return block;
+  }
   put(block, 0, 30, id.name);
   put(block, 30, 2, GENDER[id.gender]);
   put(block, 32, 4, id.cardType === 'mainland' ? (id.nation ?? '') : '');

@@ -58,7 +58,9 @@ export function projectDiagnostics(
       serial: str(d['serial']),
       samId: str(d['samId']),
       counters: counters(d['counters']),
+      stateCode: str(d['stateCode']),
       lastError: str(d['lastError']),
+      lastErrorAt: num(d['lastErrorAt']),
       lastFrameAt: num(d['lastFrameAt']),
     })),
     sync: {

@@ -5,9 +5,10 @@
  */
 import type { KioskConfig, DeviceConfig } from '../config/schema.js';
 import { DeviceSupervisor, type DeviceSnapshot } from '../../drivers/supervisor.js';
+import { PadArmKeeper } from '../../drivers/pad/arm-keeper.js';
 import { PadDriver } from '../../drivers/pad/pad-driver.js';
-import type { CardIdentity } from '../../drivers/idcard/identity.js';
-import { describeCardForLog, ReaderDriver } from '../../drivers/idcard/reader-driver.js';
+import { ratingName, type CardIdentity } from '../../drivers/idcard/identity.js';
+import { cardProblemOf, describeCardForLog, ReaderDriver } from '../../drivers/idcard/reader-driver.js';
 import type { KioskCore } from './kiosk-core.js';
 import { padFeedback, samePadFeedback } from './pad-feedback.js';
 import type { PadLed } from '../../drivers/pad/pad-types.js';
@@ -36,13 +37,14 @@ const PAGE_TYPE: Record<CardIdentity['cardType'], string> = {
   mainland: '111',
   'hk-mo-tw': '554',
   foreign: '553',
+  'foreign-2023': '553',
 };
 
 /**
  * The pad's key LEDs follow the screen (armed keys lit, the reason step by pattern), the same for every
- * level so the clerk learns nothing. Re-sent after every HELLO, since a replugged pad starts dark.
+ * level so the clerk learns nothing. `resend` is for a new HELLO, since a replugged pad starts dark.
  */
-function followScreenWithLeds(pad: PadDriver, core: KioskCore): () => void {
+function followScreenWithLeds(pad: PadDriver, core: KioskCore): { resend(): void; stop(): void } {
   let last: PadLed[] = [];
   const send = (leds: PadLed[]) => {
     if (!pad.hello?.capabilities.rgbLeds) return;
@@ -53,10 +55,9 @@ function followScreenWithLeds(pad: PadDriver, core: KioskCore): () => void {
     const next = padFeedback(view, pad.hello?.keyCount ?? 5);
     if (!samePadFeedback(next, last)) send(next);
   });
-  const offHello = pad.on('hello', () => send(padFeedback(core.view(), pad.hello?.keyCount ?? 5)));
-  return () => {
-    offView();
-    offHello();
+  return {
+    resend: () => send(padFeedback(core.view(), pad.hello?.keyCount ?? 5)),
+    stop: offView,
   };
 }
 
@@ -115,11 +116,17 @@ export async function startDevices(options: {
       log({ level: 'info', msg: `card read: ${describeCardForLog(identity)}` });
       core.cardRead({
         certKey: identity.certKey,
-        name: identity.name,
+        // For an I/Y card the Chinese name when it has one, else the English one (issue 16).
+        name: ratingName(identity),
         userPageType: PAGE_TYPE[identity.cardType],
       });
     });
-    reader.on('error', (e) => log({ level: 'warn', code: e.code, msg: 'reader error' }));
+    reader.on('error', (e) => {
+      log({ level: 'warn', code: e.code, msg: 'reader error' });
+      // A card the citizen tapped in vain is told on screen, instead of nothing (issue 16).
+      const problem = cardProblemOf(e.code);
+      if (problem) core.cardProblem(problem);
+    });
     supervisors.push(new DeviceSupervisor({ kind: 'reader', config: readerConfig, driver: reader }));
   }
   for (const supervisor of supervisors) {
@@ -129,17 +136,28 @@ export async function startDevices(options: {
     supervisor.start();
   }
 
-  if (pad) stops.push(followScreenWithLeds(pad, core));
-
   // Driver commands are fire-and-forget for the session: a pad that does not answer is the supervisor's
-  // business (reopen), never a reason to delay the citizen's screen.
-  const padCommands = pad
-    ? {
-        arm: (id: number, timeoutSec: number, prompt: 'rate' | 'reason') =>
-          void pad.arm(id, timeoutSec, prompt === 'rate' ? 0 : 1).catch(() => undefined),
-        disarm: (id: number) => void pad.disarm(id).catch(() => undefined),
-      }
-    : null;
+  // business (reopen), never a reason to delay the citizen's screen. The arm keeper remembers the open
+  // session's ARM and brings the pad back to it after a reconnect or a contradicting PONG (issue 16).
+  let padCommands: DeviceServices['pad'] = null;
+  if (pad) {
+    const keeper = new PadArmKeeper(pad);
+    const leds = followScreenWithLeds(pad, core);
+    // After every HELLO: the ARM first, then the LEDs that match it, so the keys never light disarmed.
+    const offHello = pad.on('hello', () => {
+      keeper.reassert();
+      leds.resend();
+    });
+    stops.push(() => {
+      offHello();
+      leds.stop();
+      keeper.stop();
+    });
+    padCommands = {
+      arm: (id, timeoutSec, prompt) => keeper.arm(id, timeoutSec, prompt === 'rate' ? 0 : 1),
+      disarm: (id) => keeper.disarm(id),
+    };
+  }
 
   return {
     pad: padCommands,

@@ -8,7 +8,7 @@ import type { KioskConfig } from '../config/schema.js';
 import type { KioskApiProvider } from '../host/provider.js';
 import type { CompletedServiceInput, LinkBackend, LinkEvent, ServiceState } from '../link/index.js';
 import type { SessionEffect, WindowStatus } from '../session/index.js';
-import type { KioskApi, KioskView, Language } from '../shared/kiosk-api.js';
+import type { CardNoticeKind, KioskApi, KioskView, Language } from '../shared/kiosk-api.js';
 import { KioskError, LINK_ERRORS } from '../shared/errors/index.js';
 import { createCspReporter, type CspReporter } from './csp-reporter.js';
 import { DEFAULT_KEY_LEVELS, type LevelKey } from '../shared/levels.js';
@@ -19,6 +19,7 @@ import { DAY_MS, parseShanghaiDate } from '../sync/time.js';
 import { SessionController, type RatingToCommit } from './session-controller.js';
 import { citizenApi } from './citizen-api.js';
 import { ThanksScreen } from './thanks-screen.js';
+import { CardNotice } from './card-notice.js';
 import { OpeningHoursGate } from './opening-hours-gate.js';
 import { catalogueRefFrom, citizenRefFor } from './session-inputs.js';
 import { buildView } from './view-builder.js';
@@ -64,6 +65,8 @@ export class KioskCore implements LinkBackend {
   private readonly linkListeners = new Set<(event: LinkEvent) => void>();
   private language: Language;
   private largeType: boolean;
+  /** The note after a card tap that gave no identity (issue 16). */
+  private readonly cardNotice = new CardNotice(() => this.publish());
   private readonly thanks = new ThanksScreen(() => {
     this.language = this.deps.config.ui.defaultLanguage;
     this.publish();
@@ -140,6 +143,7 @@ export class KioskCore implements LinkBackend {
     this.controller.stop();
     this.hours.stop();
     this.thanks.clear();
+    this.cardNotice.clear();
     this.viewListeners.clear();
     this.linkListeners.clear();
   }
@@ -185,6 +189,7 @@ export class KioskCore implements LinkBackend {
       sessionProjectNo: projectNo,
       catalogue: this.deps.catalogue.current(),
       thanksUntil: this.thanks.shownUntil,
+      cardNotice: this.cardNotice.current,
     });
     // While the admin screens are open no rating session is shown (one opening closes them, see onEffect).
     const admin = this.deps.admin?.view() ?? null;
@@ -307,6 +312,7 @@ export class KioskCore implements LinkBackend {
 
   /** An ID card read on the kiosk's own reader: makes the open session real-name (domain-rules §5). */
   cardRead(identity: { certKey: string; name: string; userPageType?: string }): void {
+    this.cardNotice.clear(); // a tap that worked ends the note of one that did not
     if (this.deps.admin?.active()) {
       // The reader test: masked here, so the admin service never holds the identity; no clerk sign-in.
       this.deps.admin.cardRead({
@@ -333,6 +339,12 @@ export class KioskCore implements LinkBackend {
       at: now,
       citizen: citizenRefFor(session.service.serviceId, citizen, 'reader', now, this.deps.store),
     });
+    this.publish();
+  }
+
+  /** A tapped card gave no identity (could not be read, or a type not read): the citizen is told (issue 16). */
+  cardProblem(kind: CardNoticeKind): void {
+    this.cardNotice.show(kind, this.deps.now());
     this.publish();
   }
 

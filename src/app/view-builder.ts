@@ -4,7 +4,7 @@
  */
 import type { KioskConfig } from '../config/schema.js';
 import type { OpenSession } from '../session/index.js';
-import type { KioskView, Language, Screen, SessionView } from '../shared/kiosk-api.js';
+import type { CardNoticeKind, KioskView, Language, Screen, SessionView } from '../shared/kiosk-api.js';
 import type { CatalogueSnapshot } from './catalogue-source.js';
 import type { WindowState } from './window-state.js';
 
@@ -23,6 +23,8 @@ export interface ViewInputs {
   sessionProjectNo: string | null;
   catalogue: CatalogueSnapshot;
   thanksUntil: number | null;
+  /** The card-tap note (card-notice.ts), or null; shown while `until` is ahead of `now`. */
+  cardNotice?: { kind: CardNoticeKind; until: number } | null;
 }
 
 function screenFor(inputs: ViewInputs): Screen {
@@ -81,5 +83,6 @@ export function buildView(inputs: ViewInputs): KioskView {
         : null,
     thanksUntil: screen === 'thanks' ? inputs.thanksUntil : null,
     audio: { enabled: config.ui.audio.enabled, volume: config.ui.audio.volume },
+    cardNotice: inputs.cardNotice && inputs.cardNotice.until > inputs.now ? inputs.cardNotice : null,
   };
 }

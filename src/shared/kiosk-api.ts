@@ -100,7 +100,15 @@ export interface KioskView {
   admin?: AdminView | null;
   /** Set (and `screen` is `setup`) on an unprovisioned device in setup mode; absent otherwise. */
   setup?: SetupView | null;
+  /**
+   * Set for a few seconds after a card tap that gave no identity (issue 16): `unreadable` asks the citizen
+   * to place it again, `unsupported` says the kiosk does not read that document. `until` is epoch ms on the
+   * main-process clock. Absent from an older core.
+   */
+  cardNotice?: { kind: CardNoticeKind; until: number } | null;
 }
+
+export type CardNoticeKind = 'unreadable' | 'unsupported';
 
 /**
  * The admin screens' state in the view. It carries no secret and no diagnostics: the admin session itself
@@ -173,7 +181,11 @@ export interface AdminDeviceInfo {
   serial: string | null;
   samId: string | null;
   counters: Record<string, number>;
+  /** The current state's code (null while connected); absent from an older core. */
+  stateCode?: string | null;
+  /** The last error, kept after the device recovered, and its time (epoch ms). */
   lastError: string | null;
+  lastErrorAt?: number | null;
   lastFrameAt: number | null;
 }
 

@@ -56,6 +56,7 @@ describe('SAM reader over a socat pty', () => {
     ['mainland', ids.MAINLAND],
     ['HK/Macao/Taiwan', ids.HK_MO_TW],
     ['foreign 2017', ids.FOREIGN],
+    ['foreign 2023 (Y)', ids.FOREIGN_2023],
     ['long-term mainland', ids.MAINLAND_LONG_TERM],
   ])('When a %s card is presented, the driver emits it with every field decoded', async (_name, identity) => {
     expect(await present(identity)).toEqual({ card: identity });
@@ -78,8 +79,8 @@ describe('SAM reader over a socat pty', () => {
     expect(await present(ids.BAD_CHECK_DIGIT)).toEqual({ error: 'E5006' });
   });
 
-  it('When the card is the unsupported 2023 foreign card, the driver reports E5007 and does not guess', async () => {
-    expect(await present(ids.FOREIGN_2023)).toEqual({ error: 'E5007' });
+  it('When a card has a 9… number without the Y card type, the driver reports E5007 and does not guess', async () => {
+    expect(await present(ids.NINE_WITHOUT_Y_TYPE)).toEqual({ error: 'E5007' });
   });
 
   it('When a reply has a corrupt checksum, the driver reports E5002, keeps the link and reads the card on the next poll', async () => {
@@ -139,5 +140,20 @@ describe('SAM reader over a socat pty', () => {
     await up;
     expect(await present(ids.MAINLAND)).toEqual({ card: ids.MAINLAND });
     expect(supervisor.snapshot().counters.reconnects).toBeGreaterThanOrEqual(2);
+  });
+
+  it('When the reader has recovered, diagnostics show no current code but keep the last error and its time', async () => {
+    const before = Date.now();
+    const down = supervisor.next('state', 3000, (s) => s.state === 'disconnected');
+    await sim.unplug();
+    await down;
+    expect(supervisor.snapshot()).toMatchObject({ state: 'disconnected', stateCode: 'E5010' });
+    const up = supervisor.next('state', 5000, (s) => s.state === 'connected');
+    await sim.replug();
+    await up;
+    const snap = supervisor.snapshot();
+    expect(snap).toMatchObject({ state: 'connected', stateCode: null, lastError: 'E5010' });
+    expect(snap.lastErrorAt).toBeGreaterThanOrEqual(before);
+    expect(snap.lastErrorAt).toBeLessThanOrEqual(Date.now());
   });
 });

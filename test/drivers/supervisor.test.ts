@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { PadDriver } from '../../drivers/pad/pad-driver.js';
 import { ReaderDriver } from '../../drivers/idcard/reader-driver.js';
 import { PadSimulator } from '../../drivers/sim/pad-sim.js';
+import type { DevicePresence } from '../../drivers/presence.js';
 import { DeviceSupervisor } from '../../drivers/supervisor.js';
 import { MockTransport } from '../../drivers/transport/mock.js';
 import type { TransportConfig } from '../../drivers/transport/transport.js';
@@ -11,14 +12,28 @@ import { FakeClock } from './support/fake-clock.js';
 
 const flush = () => new Promise((r) => setImmediate(r));
 
+/** A device whose presence the test switches; `watch` hints are not sent (the poll must do). */
+function switchablePresence(
+  present: boolean,
+): DevicePresence & { present(): Promise<boolean>; set(p: boolean): void } {
+  let now = present;
+  return {
+    pollMs: 100,
+    present: async () => now,
+    watch: () => () => undefined,
+    set: (p) => (now = p),
+  };
+}
+
 describe('DeviceSupervisor', () => {
-  it('When the pad cannot be opened, it reports E4001 and retries after 0.5 s, doubling to 10 s', async () => {
+  it('When the pad is there but cannot be opened, it reports E4001 and retries after 0.5 s, doubling to 10 s', async () => {
     const clock = new FakeClock();
     const attempts: number[] = [];
     const sup = new DeviceSupervisor({
       kind: 'pad',
       driver: new PadDriver({ clock }),
       clock,
+      presence: switchablePresence(true),
       config: { transport: 'serial', path: '/dev/ttyACM9', baudRate: 115200 },
       transportFactory: async () => {
         attempts.push(clock.now());
@@ -45,6 +60,46 @@ describe('DeviceSupervisor', () => {
       state: 'disconnected',
       lastError: 'E4001',
     });
+    await sup.stop();
+  });
+
+  it('When the pad is absent, it is not retried on a backoff but opened within one poll of reappearing, however long it was away', async () => {
+    const clock = new FakeClock();
+    const presence = switchablePresence(false);
+    const attempts: number[] = [];
+    const sup = new DeviceSupervisor({
+      kind: 'pad',
+      driver: new PadDriver({ clock }),
+      clock,
+      presence,
+      config: { transport: 'serial', path: '/dev/hcp-pad', baudRate: 115200 },
+      transportFactory: async () => {
+        attempts.push(clock.now());
+        const t = new MockTransport('pad');
+        t.present = false; // still fails to open: the test counts attempts only
+        return t;
+      },
+    });
+    const run = async (ms: number) => {
+      for (let t = 0; t < ms; t += 50) {
+        await flush();
+        clock.advance(50);
+      }
+      await flush();
+    };
+    sup.start();
+    await run(30_000);
+    // One attempt at start (it failed, the path is absent): nothing more while the device is away.
+    expect(attempts).toEqual([0]);
+    presence.set(true);
+    const back = clock.now();
+    await run(200);
+    expect(attempts).toHaveLength(2);
+    expect(attempts[1]! - back).toBeLessThanOrEqual(100);
+    // Present but failing: now the backoff applies, from 0.5 s.
+    await run(600);
+    expect(attempts).toHaveLength(3);
+    expect(attempts[2]! - attempts[1]!).toBe(500);
     await sup.stop();
   });
 

@@ -40,12 +40,18 @@ describe('pad and reader simulators through the real drivers into the store', ()
     running.devices.snapshot().find((d) => d.kind === 'pad' && d.state === 'connected');
   const openSession = async () => {
     ticket += 1;
-    const armedBefore = pad.armedSession;
+    const armedIds = () => pad.received.flatMap((m) => (m.type === 'arm' ? [m.sessionId] : []));
+    // A replugged pad is re-armed with the session open at its HELLO (issue 16), which may be the one that
+    // a replayed RATING is closing: only an ARM for a pad session never armed before is the new session's.
+    const seen = new Set(armedIds());
     const { sessionId } = running.core.serviceCompleted(completedService(`P${ticket}`));
     // The ARM frame travels to the pad; wait until the simulator holds this session armed.
     await until(
       'the pad armed with the new session',
-      () => pad.armedSession !== armedBefore && running.core.view().session?.sessionId === sessionId,
+      () =>
+        !seen.has(pad.armedSession) &&
+        armedIds().includes(pad.armedSession) &&
+        running.core.view().session?.sessionId === sessionId,
     );
     return sessionId;
   };
