@@ -104,6 +104,14 @@ describe('the pad is armed for the open session, whatever happened to it', () =>
     await pressRates(3, 'basic');
   });
 
+  it('When a PONG shows the pad still armed after its session ended, it is disarmed at once', async () => {
+    const sessionId = await openArmedSession();
+    await pressRates(2, 'satisfied');
+    await until('the session closed and the pad disarmed', () => pad.armedSession === 0);
+    pad.armedSession = sessionId; // the DISARM was lost inside the pad: it still thinks it is armed
+    await until('the pad disarmed after its next PONG', () => pad.armedSession === 0, 3_000);
+  });
+
   it('When the pad answers the session ARM with NAK busy for a moment, the kiosk retransmits it later and a press rates the session', async () => {
     const naksBefore = padSnapshot()!.counters.naks;
     pad.busy(250); // three NAKs sent back-to-back would all be refused
