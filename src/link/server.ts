@@ -1,7 +1,8 @@
 /**
  * The window-link HTTP service (window-link.md): plain node:http, one pipeline per request:
- * route (404/405) → throttle (429) → token (401) → body limit (413) → JSON (400) → schema (400) → core.
- * Logs carry codes, call names and the remote address only; bodies hold ID numbers and names (domain-rules §5).
+ * route (404/405) → throttle (429) → token (401) → content type (415) → body limit (413), body timeout (408),
+ * body budget (503) → JSON (400) → schema (400) → core. Connections are capped per address and in all, and
+ * event streams in all (issue 18 item 3: memory under held connections stays bounded). Logs carry codes, call names and the remote address only; bodies hold ID numbers and names (domain-rules §5).
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -9,7 +10,16 @@ import type { AddressInfo } from 'node:net';
 import { KioskError, LINK_ERRORS, SESSION_ERRORS, isKioskError } from '../shared/errors/index.js';
 import type { ErrorCodeInfo } from '../shared/errors/index.js';
 import { createTokenChecker } from './auth.js';
-import { LINK_STATUS, parseJson, readBody, sendError, sendJson } from './http.js';
+import {
+  COMMON_HEADERS,
+  LINK_STATUS,
+  createBodyBudget,
+  isJsonContentType,
+  parseJson,
+  readBody,
+  sendError,
+  sendJson,
+} from './http.js';
 import { findCalls } from './routes.js';
 import type { Answer, Call } from './routes.js';
 import { createEventStreams } from './sse.js';
@@ -19,6 +29,15 @@ import type { LinkServer, LinkServerOptions } from './types.js';
 
 const TIMEOUTS = { headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 } as const;
 const CLOSE_GRACE_MS = 1_000;
+/**
+ * Open connections one address may hold. A window system uses a handful (one per call in flight plus the
+ * event stream); 64 leaves it room while one flooding host cannot take the whole server.
+ */
+export const MAX_CONNECTIONS_PER_ADDRESS = 64;
+/** Open connections in all (each costs a socket and an HTTP parser, a few tens of KB). */
+export const MAX_CONNECTIONS = 1024;
+/** Open `/v1/events` streams in all: one or two per window system; every stream gets every event. */
+export const MAX_EVENT_STREAMS = 32;
 const LINK_INFO_BY_CODE = new Map<string, ErrorCodeInfo>(
   Object.values(LINK_ERRORS).map((info) => [info.code, info]),
 );
@@ -47,6 +66,7 @@ export function startLinkServer(options: LinkServerOptions): Promise<LinkServer>
   }
   const tokens = createTokenChecker(options);
   const throttle = createFailureThrottle();
+  const bodyBudget = createBodyBudget();
   const streams = createEventStreams(backend, options.sseKeepAliveMs ?? 15_000, (reason) =>
     log({ level: 'warn', code: LINK_ERRORS.internal.code, msg: `event stream: dropped (${reason})` }),
   );
@@ -83,6 +103,15 @@ export function startLinkServer(options: LinkServerOptions): Promise<LinkServer>
         fail(req, res, remote, LINK_ERRORS.invalidBody, call.name, { field: result.field });
         return;
       case 'events':
+        if (req.method === 'HEAD') {
+          res.writeHead(200, { ...COMMON_HEADERS, 'content-type': 'text/event-stream; charset=utf-8' });
+          res.end();
+          return;
+        }
+        if (streams.count() >= MAX_EVENT_STREAMS) {
+          fail(req, res, remote, LINK_ERRORS.tooManyStreams, call.name);
+          return;
+        }
         log({ level: 'info', msg: `${call.name}: stream opened`, remote });
         streams.open(req, res);
         return;
@@ -100,9 +129,12 @@ export function startLinkServer(options: LinkServerOptions): Promise<LinkServer>
     }
     const found = findCalls(url.pathname);
     if (!found) return fail(req, res, remote, LINK_ERRORS.notFound, `${method} (unknown path)`);
-    const call = found.calls.find((c) => c.method === method);
+    // HEAD is GET without the body (RFC 9110 §9.3.2): monitoring probes `HEAD /v1/health`.
+    const lookup = method === 'HEAD' ? 'GET' : method;
+    const call = found.calls.find((c) => c.method === lookup);
     if (!call) {
-      const allow = found.calls.map((c) => c.method).join(', ');
+      const methods = found.calls.map((c) => c.method);
+      const allow = (methods.includes('GET') ? [...methods, 'HEAD'] : methods).join(', ');
       return fail(
         req,
         res,
@@ -153,9 +185,20 @@ export function startLinkServer(options: LinkServerOptions): Promise<LinkServer>
     const ctx = { backend, now, url, param: found.param, remote };
     if (call.method === 'GET') return answer(req, res, remote, call, call.run(ctx));
 
-    const body = await readBody(req, call.bodyLimit);
+    // A body is JSON only when it says so: a text/plain POST is what a foreign web page can send without a
+    // CORS preflight, so it is refused (415) before a byte of it is read. An empty body needs no type (signout).
+    const contentType = req.headers['content-type'];
+    if (contentType !== undefined && !isJsonContentType(contentType)) {
+      return fail(req, res, remote, LINK_ERRORS.unsupportedMediaType, call.name);
+    }
+    const body = await readBody(req, { limit: call.bodyLimit, budget: bodyBudget });
     if (body.kind === 'aborted') return;
     if (body.kind === 'too-large') return fail(req, res, remote, LINK_ERRORS.tooLarge, call.name);
+    if (body.kind === 'timeout') return fail(req, res, remote, LINK_ERRORS.bodyTimeout, call.name);
+    if (body.kind === 'busy') return fail(req, res, remote, LINK_ERRORS.busy, call.name);
+    if (contentType === undefined && body.body.length > 0) {
+      return fail(req, res, remote, LINK_ERRORS.unsupportedMediaType, call.name);
+    }
     const json = parseJson(body.body);
     if (!json.ok) return fail(req, res, remote, LINK_ERRORS.invalidJson, call.name);
     const valid = validate(call.schema, json.value);
@@ -186,6 +229,28 @@ export function startLinkServer(options: LinkServerOptions): Promise<LinkServer>
   server.headersTimeout = TIMEOUTS.headersTimeout;
   server.requestTimeout = TIMEOUTS.requestTimeout;
   server.keepAliveTimeout = TIMEOUTS.keepAliveTimeout;
+  server.maxConnections = MAX_CONNECTIONS;
+  const perAddress = new Map<string, number>();
+  server.on('connection', (socket) => {
+    const address = (socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
+    const open = (perAddress.get(address) ?? 0) + 1;
+    if (open > MAX_CONNECTIONS_PER_ADDRESS) {
+      // A coded refusal the caller can read, then the socket goes: its request is never parsed.
+      const body = JSON.stringify({ error: LINK_ERRORS.busy.name });
+      socket.end(
+        `HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\n` +
+          `content-length: ${Buffer.byteLength(body)}\r\nretry-after: 5\r\n\r\n${body}`,
+      );
+      socket.destroySoon();
+      return;
+    }
+    perAddress.set(address, open);
+    socket.once('close', () => {
+      const left = (perAddress.get(address) ?? 1) - 1;
+      if (left <= 0) perAddress.delete(address);
+      else perAddress.set(address, left);
+    });
+  });
   // Malformed HTTP never reaches `handle`: answer it plainly and close (no body, nothing logged but the code).
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     const status =

@@ -75,7 +75,9 @@ describe('window-system calls', () => {
       taskCode: null,
       taskName: null,
       serviceNumber: '1',
+      node: 'completed',
       completedAt: h.clock.now,
+      staff: null,
       citizen: null,
     });
   });
@@ -87,26 +89,30 @@ describe('window-system calls', () => {
       taskCode: '11460100MB0000000X4000117001000',
       taskName: '居民身份证换领',
       serviceNumber: '2',
-      completedAt: '2024-05-01T09:30:00+08:00',
-      citizen: { certKey: CERT_KEY.toLowerCase(), userName: '张三' },
+      completedAt: '2024-05-01T08:30:00+08:00',
+      node: 'accepted',
+      staff: { staffId: '0999', name: '赵六' },
+      citizen: { certType: 'id-card', certKey: CERT_KEY.toLowerCase(), userName: '张三' },
     };
     expect((await post(h, '/v1/service/completed', body)).status).toBe(202);
     expect(h.backend.calls[0]?.args[0]).toEqual({
       ...body,
-      completedAt: Date.parse('2024-05-01T01:30:00Z'),
-      citizen: { certKey: CERT_KEY, userName: '张三', userProp: '1' },
+      completedAt: Date.parse('2024-05-01T00:30:00Z'),
+      citizen: { certType: 'id-card', certKey: CERT_KEY, userName: '张三' },
     });
   });
 
-  it('accepts a HK/MO permit for a person and a unified social credit code for a legal person', async () => {
-    const permit = { certKey: 'H12345678', userName: 'CHAN Tai Man' };
-    const legal = { certKey: '91350100M000100Y43', userName: '某某有限公司', userProp: '2' };
-    expect((await post(h, '/v1/service/completed', { ticketNo: 'A1', citizen: permit })).status).toBe(202);
-    expect((await post(h, '/v1/service/completed', { ticketNo: 'A2', citizen: legal })).status).toBe(202);
-    expect(h.backend.calls.map((c) => (c.args[0] as { citizen: unknown }).citizen)).toEqual([
-      { ...permit, userProp: '1' },
-      legal,
-    ]);
+  it('accepts each document type with a number that passes its check, and passes the type on', async () => {
+    const citizens = [
+      { certType: 'residence-permit', certKey: '810000199001011230', userName: '陈大文' },
+      { certType: 'foreign-permanent', certKey: 'USA123456789012', userName: 'SMITH JOHN' },
+      { certType: 'foreign-permanent', certKey: '935840198801012348', userName: 'SMITH JANE' },
+      { certType: 'uscc', certKey: '91350100M000100Y43', userName: '某某有限公司' },
+    ];
+    for (const [i, citizen] of citizens.entries()) {
+      expect((await post(h, '/v1/service/completed', { ticketNo: `A${i}`, citizen })).status).toBe(202);
+    }
+    expect(h.backend.calls.map((c) => (c.args[0] as { citizen: unknown }).citizen)).toEqual(citizens);
   });
 
   it('answers the same sessionId for a repeat of the same service, and a new one for the next service number', async () => {
@@ -175,7 +181,7 @@ describe('routing and failures', () => {
       { error: 'method-not-allowed' },
       'POST',
     ]);
-    expect((await post(h, '/v1/health', {})).headers.allow).toBe('GET');
+    expect((await post(h, '/v1/health', {})).headers.allow).toBe('GET, HEAD');
   });
 
   it('answers 500 internal without leaking the message when the core fails unexpectedly', async () => {
@@ -193,11 +199,11 @@ describe('routing and failures', () => {
   it('never logs bodies: no name, ID number or ticket content appears in the log', async () => {
     await post(h, '/v1/service/completed', {
       ticketNo: 'A012',
-      citizen: { certKey: CERT_KEY, userName: '张三' },
+      citizen: { certType: 'id-card', certKey: CERT_KEY, userName: '张三' },
     });
     await post(h, '/v1/service/completed', {
       ticketNo: 'A012',
-      citizen: { certKey: 'bad', userName: '张三' },
+      citizen: { certType: 'id-card', certKey: 'bad', userName: '张三' },
     });
     const text = JSON.stringify(h.logs);
     expect(text).not.toContain(CERT_KEY);

@@ -40,4 +40,24 @@ export const LINK_ERRORS = defineCodes({
     name: 'internal',
     help: 'The kiosk failed to handle the call; see the log for the code of the cause (500).',
   },
+  bodyTimeout: {
+    code: 'E3070',
+    name: 'body-timeout',
+    help: 'The request body did not arrive in full within 10 s; the connection was closed (408).',
+  },
+  busy: {
+    code: 'E3071',
+    name: 'busy',
+    help: 'Too many connections from this address, or too many request bodies held at once; retry shortly (503).',
+  },
+  tooManyStreams: {
+    code: 'E3072',
+    name: 'too-many-streams',
+    help: 'The limit of open /v1/events streams is reached; close an old stream before opening another (503).',
+  },
+  unsupportedMediaType: {
+    code: 'E3073',
+    name: 'unsupported-media-type',
+    help: 'A request body must be sent with content-type application/json (415).',
+  },
 });

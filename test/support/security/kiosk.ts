@@ -143,7 +143,7 @@ export function queryDb<T>(dataDir: string, sql: string, ...params: unknown[]): 
 /** A window-link call from a chosen loopback source address (the throttle counts per address). */
 export async function linkRequest(
   info: DemoInfo,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'HEAD',
   pathname: string,
   options: {
     token?: string | null;
