@@ -6,8 +6,10 @@
  * Flags: `--windowed` runs a packaged build in a normal window with devtools (for technicians);
  * `--kiosk` forces kiosk mode in an unpackaged run; `--demo` runs demo mode on an unprovisioned device
  * (a packaged build refuses it with E8061: it ships no dev-tools). Unprovisioned without `--demo`: setup
- * mode, and once provisioned the app relaunches itself (the window's keyboard map and opening hours are
- * read at start), window-link.md "Setup, demo and tests" r2.
+ * mode (window-link.md "Setup, demo and tests" r2), and once provisioned the app restarts, since the
+ * window's keyboard map and opening hours are read at start: packaged it quits and systemd's
+ * Restart=always starts it again inside cage (a relaunched child would lose cage's display when the first
+ * process exits); an unpackaged run relaunches itself.
  */
 import path from 'node:path';
 import { app, BrowserWindow, Menu, ipcMain, powerSaveBlocker, protocol, session } from 'electron';
@@ -30,7 +32,7 @@ void runElectronKiosk(
       const setup = await startSetupMode({ dataDir });
       process.stdout.write(setupBanner(setup, null));
       void setup.provisioned.then(() => {
-        app.relaunch();
+        if (!app.isPackaged) app.relaunch();
         app.quit();
       });
       return { provider: setup.provider, stop: () => setup.stop() };
