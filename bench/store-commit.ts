@@ -1,7 +1,8 @@
 /**
  * Cost of one durable rating commit (rating + outbox + chain link + service outcome, one transaction,
  * WAL + synchronous=FULL) against the floor: a bare better-sqlite3 single-row insert with the same
- * pragmas on the same disk. Interleaved so both see the same disk conditions. Target: ratio ≤ 1.5.
+ * pragmas on the same disk. Interleaved so both see the same disk conditions. Target: ratio ≤ 2 (issue 15:
+ * the commit pays UNIQUE(rating_id) again, migration 0006; 1.5 was won by dropping it).
  * The commit is the kiosk's own press commit (src/app/sync-wiring.ts): a service whose citizen was sealed
  * when it arrived (untimed, as in the kiosk), then the rating, whose identity the store copies from the service row.
  * Set HCP_BENCH_DIR to a directory on the data disk when tmpdir is on another device.
@@ -49,6 +50,9 @@ function draft(i: number): RecordDraft {
 
 const VERIFY_RECORDS = 5_000;
 
+/** A durable commit against a bare single-row insert on the same disk (issue 15 item 8). */
+const COMMIT_RATIO_TARGET = 2;
+
 export async function benchStoreCommit(iterations = 400, warmup = 30): Promise<BenchRow[]> {
   const dir = mkdtempSync(join(process.env.HCP_BENCH_DIR ?? tmpdir(), 'hcp-bench-'));
   const store = openStore({ path: join(dir, 'kiosk.db'), piiKey: Buffer.alloc(32, 9) });
@@ -68,6 +72,7 @@ export async function benchStoreCommit(iterations = 400, warmup = 30): Promise<B
         ticketNo: `A${i}`,
         projectNo: null,
         serviceNumber: '1',
+        node: 'completed',
         sessionId: randomUUID(),
         taskCode: null,
         taskName: null,
@@ -75,7 +80,12 @@ export async function benchStoreCommit(iterations = 400, warmup = 30): Promise<B
         openedAt: Date.now(),
         staffId: 'S007',
         staffName: '李四',
-        citizen: { certKey: '46010019900101123X', userName: '张三丰', userProp: '1', userPageType: '111' },
+        citizen: {
+          certKey: '46010019900101123X',
+          userName: '张三丰',
+          userProp: '1',
+          certType: 'id-card' as const,
+        },
       }).id,
     );
   }
@@ -136,15 +146,15 @@ export async function benchStoreCommit(iterations = 400, warmup = 30): Promise<B
         name: 'store.commit / bare insert (p50)',
         value: round(p50),
         unit: 'ratio',
-        target: '≤ 1.5',
-        ok: p50 <= 1.5,
+        target: `≤ ${COMMIT_RATIO_TARGET}`,
+        ok: p50 <= COMMIT_RATIO_TARGET,
       },
       {
         name: 'store.commit / bare insert (p99)',
         value: round(p99),
         unit: 'ratio',
-        target: '≤ 1.5',
-        ok: p99 <= 1.5,
+        target: `≤ ${COMMIT_RATIO_TARGET}`,
+        ok: p99 <= COMMIT_RATIO_TARGET,
       },
       { name: `store.verifyChain (${status.lastSeq} records)`, value: round(verifyMs), unit: 'ms' },
     ];

@@ -26,6 +26,8 @@ const FIELDS: ReadonlyArray<[path: string, label: I18nKey, kind: Kind, attrs?: R
   ['department.code', 'admin.firstRun.departmentCode', 'text'],
   ['department.name', 'admin.firstRun.departmentName', 'text'],
   ['windowNo', 'admin.firstRun.windowNo', 'text'],
+  ['window.defaultStaff.staffId', 'admin.firstRun.defaultStaffId', 'text'],
+  ['window.defaultStaff.name', 'admin.firstRun.defaultStaffName', 'text'],
   ['deviceId', 'admin.firstRun.deviceId', 'text'],
   ['province.baseUrl', 'admin.firstRun.baseUrl', 'url'],
   ['province.appMark', 'admin.firstRun.appMark', 'text'],
@@ -54,6 +56,12 @@ export function createFirstRunCard(card: DiagCardContext): HTMLElement {
     hall: { name: value('hall.name'), code: value('hall.code'), areaCode: value('hall.areaCode') },
     department: { code: value('department.code'), name: value('department.name') },
     windowNo: value('windowNo'),
+    window: {
+      defaultStaff: {
+        staffId: value('window.defaultStaff.staffId'),
+        name: value('window.defaultStaff.name'),
+      },
+    },
     deviceId: value('deviceId'),
     province: {
       baseUrl: value('province.baseUrl'),

@@ -75,6 +75,9 @@ function firstRunConfig(form: AdminFirstRunForm): Record<string, unknown> {
     hall: { name: form.hall.name, code: form.hall.code, areaCode: form.hall.areaCode },
     department: { code: form.department.code, name: form.department.name },
     windowNo: form.windowNo,
+    window: {
+      defaultStaff: { staffId: form.window.defaultStaff.staffId, name: form.window.defaultStaff.name },
+    },
     deviceId: form.deviceId,
     province: {
       baseUrl: form.province.baseUrl,

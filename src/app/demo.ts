@@ -74,6 +74,7 @@ export function demoConfig(
     hall: { name: '海口市政务服务中心（演示）', code: 'HK01', areaCode: '460100000000' },
     department: { code: '11460100MB0000000X', name: '市场监督管理局（演示）' },
     windowNo: 'A08',
+    window: { defaultStaff: { staffId: 'D001', name: '窗口负责人（演示）' } },
     deviceId: 'demo-0001',
     province: {
       baseUrl: provinceUrl,

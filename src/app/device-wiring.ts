@@ -7,7 +7,7 @@ import type { KioskConfig, DeviceConfig } from '../config/schema.js';
 import { DeviceSupervisor, type DeviceSnapshot } from '../../drivers/supervisor.js';
 import { PadArmKeeper } from '../../drivers/pad/arm-keeper.js';
 import { PadDriver } from '../../drivers/pad/pad-driver.js';
-import { ratingName, type CardIdentity } from '../../drivers/idcard/identity.js';
+import { ratingName } from '../../drivers/idcard/identity.js';
 import { cardProblemOf, describeCardForLog, ReaderDriver } from '../../drivers/idcard/reader-driver.js';
 import type { KioskCore } from './kiosk-core.js';
 import { padFeedback, samePadFeedback } from './pad-feedback.js';
@@ -27,18 +27,6 @@ export interface DeviceServices {
   simulators: { pad: unknown; reader: unknown } | null;
   stop(): Promise<void>;
 }
-
-/**
- * 证件类型 codes for the record's `userPageType`: `111` 居民身份证 is the profile's; the two others follow
- * the GA/T 2000.156 codes used by provincial 好差评 interfaces for residence permits and the foreign
- * permanent resident card.
- */
-const PAGE_TYPE: Record<CardIdentity['cardType'], string> = {
-  mainland: '111',
-  'hk-mo-tw': '554',
-  foreign: '553',
-  'foreign-2023': '553',
-};
 
 /**
  * The pad's key LEDs follow the screen (armed keys lit, the reason step by pattern), the same for every
@@ -118,7 +106,8 @@ export async function startDevices(options: {
         certKey: identity.certKey,
         // For an I/Y card the Chinese name when it has one, else the English one (issue 16).
         name: ratingName(identity),
-        userPageType: PAGE_TYPE[identity.cardType],
+        // By meaning; the 证件类型 code comes from the provisioned certTypes table (src/rating-path).
+        certType: identity.certType,
       });
     });
     reader.on('error', (e) => {

@@ -3,7 +3,6 @@
  * window-system calls, touches, pad presses and card reads into session-engine inputs (SessionController)
  * and publishes a fresh KioskView after each change. All clocks and ids are injected so tests control them.
  */
-import crypto from 'node:crypto';
 import type { KioskConfig } from '../config/schema.js';
 import type { KioskApiProvider } from '../host/provider.js';
 import type { CompletedServiceInput, LinkBackend, LinkEvent, ServiceState } from '../link/index.js';
@@ -12,7 +11,14 @@ import type { CardNoticeKind, KioskApi, KioskView, Language } from '../shared/ki
 import { KioskError, LINK_ERRORS } from '../shared/errors/index.js';
 import { createCspReporter, type CspReporter } from './csp-reporter.js';
 import { DEFAULT_KEY_LEVELS, type LevelKey } from '../shared/levels.js';
-import type { CitizenIdentity, KioskStore } from '../store/index.js';
+import type { KioskStore } from '../store/index.js';
+import type { PersonCertType } from '../shared/cert-type.js';
+import {
+  citizenIdentityOf,
+  createServiceIntake,
+  shanghaiDay,
+  type ServiceIntake,
+} from '../rating-path/index.js';
 import type { CatalogueSource } from './catalogue-source.js';
 import { createAuditTrail, findStaffByCard, type AuditTrail } from '../config/index.js';
 import { DAY_MS, parseShanghaiDate } from '../sync/time.js';
@@ -78,12 +84,18 @@ export class KioskCore implements LinkBackend {
   readonly provision: LinkBackend['provision'];
   /** Closed by opening hours (config.openingHours), as opposed to closed by the window system. */
   private readonly hours: OpeningHoursGate;
+  /** Reported services → stored rows (key, clerk, identity): src/rating-path/intake.ts. */
+  private readonly intake: ServiceIntake;
   /** Sign-ins and sign-outs go to the audit trail (the factory's, or one on this store). */
   private readonly audit: AuditTrail;
   /** CSP violations the page reported (E8013), shown on diagnostics. */
   private readonly csp: CspReporter;
 
   constructor(private deps: KioskCoreDeps) {
+    this.intake = createServiceIntake({
+      store: deps.store,
+      defaultStaff: () => this.deps.config.window.defaultStaff,
+    });
     this.csp = createCspReporter(deps.log);
     this.language = deps.config.ui.defaultLanguage;
     this.largeType = deps.config.ui.largeType;
@@ -225,30 +237,14 @@ export class KioskCore implements LinkBackend {
   }
 
   serviceCompleted(input: CompletedServiceInput): { sessionId: string; created: boolean } {
-    const { store } = this.deps;
-    const existing = store.findService({
-      ticketNo: input.ticketNo,
-      projectNo: input.projectNo,
-      serviceNumber: input.serviceNumber,
-    });
+    // The rating write path (src/rating-path/intake.ts) decides the key, the clerk and the identity stored.
+    const existing = this.intake.existing(input);
     if (existing) return { sessionId: existing.sessionId, created: false };
     this.hours.refresh();
     if (this.effectiveStatus() !== 'open') throw new KioskError(LINK_ERRORS.windowNotOpen);
     const now = this.deps.now();
-    const citizen: CitizenIdentity | null = input.citizen ? { ...input.citizen, userPageType: '111' } : null;
-    const row = store.insertService({
-      ticketNo: input.ticketNo,
-      projectNo: input.projectNo,
-      serviceNumber: input.serviceNumber,
-      sessionId: crypto.randomUUID(),
-      taskCode: input.taskCode,
-      taskName: input.taskName,
-      completedAt: input.completedAt,
-      openedAt: now,
-      staffId: this.window.clerk?.staffId ?? null,
-      staffName: this.window.clerk?.name ?? null,
-      citizen,
-    });
+    const row = this.intake.record(input, this.window.clerk, now);
+    const citizen = input.citizen ? citizenIdentityOf(input.citizen) : null;
     this.padSessionCounter = (this.padSessionCounter % 0xfffffffe) + 1;
     const result = this.controller.feed({
       type: 'service.completed',
@@ -268,8 +264,9 @@ export class KioskCore implements LinkBackend {
     return { sessionId: row.sessionId, created: true };
   }
 
+  /** That ticket's latest service today: tickets restart every day (window-link.md). */
   serviceState(ticketNo: string): ServiceState | null {
-    return this.deps.store.serviceStateByTicket(ticketNo);
+    return this.deps.store.serviceStateByTicket(ticketNo, shanghaiDay(this.deps.now()));
   }
 
   subscribe(listener: (event: LinkEvent) => void): () => void {
@@ -311,7 +308,7 @@ export class KioskCore implements LinkBackend {
   }
 
   /** An ID card read on the kiosk's own reader: makes the open session real-name (domain-rules §5). */
-  cardRead(identity: { certKey: string; name: string; userPageType?: string }): void {
+  cardRead(identity: { certKey: string; name: string; certType: PersonCertType }): void {
     this.cardNotice.clear(); // a tap that worked ends the note of one that did not
     if (this.deps.admin?.active()) {
       // The reader test: masked here, so the admin service never holds the identity; no clerk sign-in.
@@ -326,12 +323,12 @@ export class KioskCore implements LinkBackend {
       this.cardSignIn(identity.certKey);
       return;
     }
-    const citizen: CitizenIdentity = {
+    // Stored by meaning; the 证件类型 code is the adapter's business (domain-rules §5 ⟨r2⟩).
+    const citizen = citizenIdentityOf({
+      certType: identity.certType,
       certKey: identity.certKey,
       userName: identity.name,
-      userProp: '1',
-      userPageType: identity.userPageType ?? '111',
-    };
+    });
     const now = this.deps.now();
     this.deps.store.setServiceCitizen(session.service.serviceId, citizen);
     this.controller.feed({

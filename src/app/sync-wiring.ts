@@ -1,7 +1,7 @@
 /**
  * Wires the sync side (src/sync) to the real store: the national-template adapter, the outbox worker, the
- * catalogue service, the 7-day default job and the heartbeat. Also owns the one place where a rating
- * becomes a province record (buildRecordDraft) and is committed, so live and default ratings share it.
+ * catalogue service, the 7-day default job and the heartbeat. A rating becomes a province record and is
+ * committed by the rating write path (src/rating-path/commit.ts), which live and default ratings share.
  */
 import crypto from 'node:crypto';
 import type { KioskConfig } from '../config/schema.js';
@@ -11,13 +11,8 @@ import { startDefaultRatingJob } from '../sync/defaults.js';
 import { createHeartbeat, isOnlineState } from '../sync/heartbeat.js';
 import { startDeliveryThread } from '../sync/delivery/host.js';
 import { createNationalTemplateAdapter } from '../sync/province/national-template/adapter.js';
-import {
-  buildRecordDraft,
-  fallbackProjectNo,
-  type RatingForRecord,
-} from '../sync/province/national-template/record.js';
-import { uuidv7 } from '../sync/uuidv7.js';
-import { withoutPii } from '../shared/province-record.js';
+import { fallbackProjectNo } from '../sync/province/national-template/record.js';
+import { createRatingCommit } from '../rating-path/index.js';
 import { assetPath } from './asset-paths.js';
 import type { CatalogueSource } from './catalogue-source.js';
 import type { Logger } from './logger.js';
@@ -84,34 +79,20 @@ export function startSyncServices(options: SyncWiringOptions): SyncServices {
     log: syncLog,
   });
 
-  /** Live and default ratings: record draft + store transaction (rating, outbox row, chain link). */
-  const commitRecord = (
-    rating: RatingForRecord,
-    serviceId: number,
-    source: string,
-    sessionId: string | null,
-    padEvent?: RatingToCommit['padEvent'],
-  ) => {
-    // The identity (when there is one) is the service's own, already sealed in its row, which the rating
-    // refers to: nothing is encrypted again on the press path.
-    const draft = withoutPii(buildRecordDraft(rating, config));
-    store.commitRating({
-      serviceId,
-      level: rating.level,
-      draft,
-      source,
-      sessionId,
-      at: rating.assessedAt,
-      ...(padEvent ? { padEvent } : {}),
-    });
-    worker.notify();
-  };
+  // The rating write path (src/rating-path/): live and default ratings get their record, clerk and identity
+  // in one place.
+  const ratings = createRatingCommit({
+    store,
+    config: () => config,
+    randomBytes,
+    onCommitted: () => worker.notify(),
+  });
 
   const defaults = startDefaultRatingJob({
     port: store,
     mode: p.defaultRating,
     catalogueVersion: () => catalogue.current().version,
-    commit: (rating, candidate) => commitRecord(rating, candidate.serviceId, 'default', null),
+    commit: (rating, candidate) => ratings.commitDefault(rating, candidate),
     onCommitted: () => worker.notify(),
     now,
     log: syncLog,
@@ -132,37 +113,7 @@ export function startSyncServices(options: SyncWiringOptions): SyncServices {
 
   return {
     catalogue,
-    commitRating(rating) {
-      const service = store.getService(rating.serviceId);
-      if (!service) throw new Error(`unknown service ${rating.serviceId}`);
-      const staff = service.staffId ? { id: service.staffId, name: service.staffName ?? '' } : null;
-      commitRecord(
-        {
-          ratingId: uuidv7(rating.at, randomBytes),
-          level: rating.level,
-          reasons: rating.reasons,
-          text: rating.text,
-          catalogueVersion: rating.catalogueVersion,
-          assessedAt: rating.at,
-          service: {
-            ticketNo: service.ticketNo,
-            projectNo: service.projectNo,
-            taskCode: service.taskCode,
-            taskName: service.taskName,
-            serviceNumber: service.serviceNumber,
-            completedAt: service.completedAt,
-          },
-          staff,
-          citizen: store.serviceCitizen(service.id),
-          flags: rating.flags,
-          isDefault: false,
-        },
-        service.id,
-        rating.source,
-        rating.sessionId,
-        rating.padEvent,
-      );
-    },
+    commitRating: (rating) => ratings.commitCitizenRating(rating),
     projectNoFor: (service) =>
       service.projectNo ?? fallbackProjectNo(config.hall.code, service.completedAt, service.ticketNo),
     online: () => isOnlineState(worker.status().state),

@@ -126,7 +126,14 @@ export function loadConfig(paths: ConfigPaths, box: SecretBox): LoadedConfig {
   }
   const { hadClear } = unsealInPlace(json, box);
   const parsed = parseConfig(json);
-  if (!parsed.ok) throw new KioskError(CONFIG_ERRORS.invalid, undefined, { errors: parsed.errors });
+  if (!parsed.ok) {
+    // The message names the fields, so a technician reading one log line knows what to add (e.g. the
+    // `window.defaultStaff` every window must have since domain-rules §11 ⟨r2⟩).
+    const fields = parsed.errors.map((e) => `${e.path || '(file)'}: ${e.message}`).join('; ');
+    throw new KioskError(CONFIG_ERRORS.invalid, `${CONFIG_ERRORS.invalid.help} ${fields}`, {
+      errors: parsed.errors,
+    });
+  }
   if (hadClear) saveConfig(paths, parsed.config, box);
   return { provisioned: true, config: parsed.config, migrated: hadClear };
 }

@@ -9,6 +9,8 @@ import { z } from 'zod';
 import { LEVEL_KEYS } from '../shared/levels.js';
 import { LANGUAGES } from '../shared/kiosk-api.js';
 import { photoProblem } from '../link/formats.js';
+import { CERT_TYPES } from '../shared/cert-type.js';
+import { DEFAULT_CERT_TYPE_CODES } from '../rating-path/cert-codes.js';
 
 const digits = (n: number) => z.string().regex(new RegExp(`^\\d{${n}}$`), `must be ${n} digits`);
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
@@ -155,6 +157,51 @@ export const staffMemberSchema = z.object({
 });
 export type StaffMember = z.infer<typeof staffMemberSchema>;
 
+/**
+ * 证件类型 code per document type (province-profile.md ⟨r2⟩ `certTypes`): the profile's defaults stand until
+ * the province's own table is provisioned. Two types never share a code, so no document is ever sent under
+ * another type's code.
+ */
+export const certTypesSchema = z
+  .object(
+    Object.fromEntries(
+      CERT_TYPES.map((type) => [type, digits(3).default(DEFAULT_CERT_TYPE_CODES[type])]),
+    ) as Record<(typeof CERT_TYPES)[number], z.ZodDefault<z.ZodString>>,
+  )
+  .prefault({})
+  .superRefine((codes, ctx) => {
+    const seen = new Map<string, string>();
+    for (const type of CERT_TYPES) {
+      const other = seen.get(codes[type]);
+      if (other !== undefined)
+        ctx.addIssue({ code: 'custom', path: [type], message: `same code as ${other}` });
+      seen.set(codes[type], type);
+    }
+  });
+
+const REQUIRED_DEFAULT_STAFF =
+  "required: the window's responsible clerk { staffId, name }, named on every record when the window system " +
+  'reports no clerk and none is signed in (domain-rules §11)';
+
+/** `window.defaultStaff`: provisioning refuses a window without one (domain-rules §11 ⟨r2⟩). */
+export const windowSchema = z
+  .object({
+    defaultStaff: z.object(
+      {
+        staffId: z
+          .string()
+          .min(1)
+          .max(32)
+          .regex(/^[\x21-\x7e]+$/, 'must be visible ASCII'),
+        name: screenText(40),
+      },
+      { error: (issue) => (issue.input === undefined ? REQUIRED_DEFAULT_STAFF : undefined) },
+    ),
+  })
+  // An absent `window` is checked as `{}`, so the error names `window.defaultStaff`, the field to add
+  // (configurations provisioned before domain-rules §11 ⟨r2⟩ have no `window`). Never a default clerk.
+  .prefault({} as { defaultStaff: { staffId: string; name: string } });
+
 /** The roster of clerks who may work this window: unique staff ids, unique card digests, at most 50. */
 export const staffRosterSchema = z
   .array(staffMemberSchema)
@@ -191,6 +238,7 @@ export const configSchema = z.object({
     name: z.string().min(1).max(60),
   }),
   windowNo: z.string().regex(/^[A-Za-z0-9-]{1,10}$/),
+  window: windowSchema,
   deviceId: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/),
   province: z.object({
     profile: z.literal('national-template/1').default('national-template/1'),
@@ -207,6 +255,8 @@ export const configSchema = z.object({
     timeoutMs: z.number().int().min(1000).max(120_000).default(15_000),
     reasonlessBad: z.enum(['count', 'send']).default('count'),
     defaultRating: z.enum(['device', 'province']).default('device'),
+    /** 证件类型 codes (province-profile.md ⟨r2⟩); the profile's defaults when not provisioned. */
+    certTypes: certTypesSchema,
     /** Days a delivered record keeps its PII (domain-rules §5, default 0). */
     piiRetentionDays: z.number().int().min(0).max(365).default(0),
   }),

@@ -51,6 +51,7 @@ const firstRunForm = z.strictObject({
   hall: z.strictObject({ name: text(200), code: text(64), areaCode: text(64) }),
   department: z.strictObject({ code: text(64), name: text(200) }),
   windowNo: text(64),
+  window: z.strictObject({ defaultStaff: z.strictObject({ staffId: text(64), name: text(200) }) }),
   deviceId: text(64),
   province: z.strictObject({
     baseUrl: text(500),

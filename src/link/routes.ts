@@ -15,6 +15,7 @@ import {
   windowStatusSchema,
 } from './schemas.js';
 import type { LinkBackend } from './types.js';
+import { DEFAULT_SERVICE_NODE } from '../rating-path/service-key.js';
 import { SERVICE_STATES } from './types.js';
 
 export type Answer =
@@ -154,13 +155,11 @@ const STATIC_CALLS: ReadonlyMap<string, readonly Call[]> = new Map<string, Call[
           taskCode: b.taskCode ?? null,
           taskName: b.taskName ?? null,
           serviceNumber: b.serviceNumber ?? '1',
+          node: b.node ?? DEFAULT_SERVICE_NODE,
           completedAt: b.completedAt ?? now(),
+          staff: b.staff ? { staffId: b.staff.staffId, name: b.staff.name } : null,
           citizen: b.citizen
-            ? {
-                certKey: b.citizen.certKey,
-                userName: b.citizen.userName,
-                userProp: b.citizen.userProp ?? '1',
-              }
+            ? { certType: b.citizen.certType, certKey: b.citizen.certKey, userName: b.citizen.userName }
             : null,
         });
         // A repeat answers the same sessionId and opens nothing new (the core decides; the answer is the same).

@@ -4,7 +4,10 @@
  * accept `null` as "absent", since window systems often send it.
  */
 import { z } from 'zod';
-import { isIsoDate, isPersonCertKey, isUscc, parseIsoWithOffset, photoProblem } from './formats.js';
+import { isIsoDate, parseIsoWithOffset, photoProblem } from './formats.js';
+import { CERT_TYPES } from '../shared/cert-type.js';
+import { isValidCertKey } from '../rating-path/cert-number.js';
+import { SERVICE_NODES } from '../rating-path/service-key.js';
 
 const hasNoControlChars = (s: string): boolean => {
   for (const ch of s) {
@@ -62,24 +65,29 @@ const photo = z
   });
 
 /**
- * `citizen` read at intake (window-link.md). A natural person (userProp 1) carries a GB 11643 number or a
- * HK/MO/TW/foreign permit number; a legal person (userProp 2) may carry its unified social credit code.
- * Letters are upper-cased (a lower-case `x` check digit is common from manual entry).
+ * `citizen` read at intake (window-link.md ⟨r2⟩): the number must say its type (domain-rules §5), and a
+ * number that fails its type's check (rating-path/cert-number.ts) is a 400 on `citizen.certKey`, never sent
+ * under another type. Letters are upper-cased first (a lower-case `x` check digit is common from manual entry).
+ * A 统一社会信用代码 (`uscc`) names a legal person (userProp 2).
  */
 const citizen = z
   .object({
+    certType: z.enum(CERT_TYPES),
     certKey: z
       .string()
       .min(8)
       .max(18)
       .transform((s) => s.toUpperCase()),
     userName: text(60),
-    userProp: z.enum(['1', '2']).nullish(),
   })
   .superRefine((value, ctx) => {
-    const ok = isPersonCertKey(value.certKey) || (value.userProp === '2' && isUscc(value.certKey));
-    if (!ok) ctx.addIssue({ code: 'custom', path: ['certKey'], message: 'not an identity document number' });
+    if (!isValidCertKey(value.certType, value.certKey)) {
+      ctx.addIssue({ code: 'custom', path: ['certKey'], message: `not a valid ${value.certType} number` });
+    }
   });
+
+/** `staff` in a service report: the clerk who served (domain-rules §11). Same rules as a sign-in. */
+const servingClerk = z.object({ staffId: code(32), name: text(40) });
 
 export const staffSignInSchema = z.object({
   staffId: code(32),
@@ -107,7 +115,10 @@ export const serviceCompletedSchema = z.object({
     .string()
     .regex(/^[1-9]\d{0,3}$/, 'must be 1–4 digits, not starting with 0')
     .nullish(),
+  /** The evaluation node (domain-rules §2 ⟨r2⟩); absent means `completed`. */
+  node: z.enum(SERVICE_NODES).nullish(),
   completedAt: instant.nullish(),
+  staff: servingClerk.nullish(),
   citizen: citizen.nullish(),
 });
 

@@ -3,6 +3,8 @@
  * The core implements `LinkBackend`; the service validates every call before it reaches the core.
  */
 import type { ErrorCodeInfo } from '../shared/errors/index.js';
+import type { CertType } from '../shared/cert-type.js';
+import type { ServiceNode } from '../rating-path/service-key.js';
 
 /** Where a completed service stands. Never the level: the clerk side must not learn what was chosen (domain-rules §5). */
 export type ServiceState = 'awaiting' | 'rated' | 'unrated' | 'abandoned';
@@ -10,9 +12,10 @@ export type ServiceState = 'awaiting' | 'rated' | 'unrated' | 'abandoned';
 export const SERVICE_STATES: readonly ServiceState[] = ['awaiting', 'rated', 'unrated', 'abandoned'];
 
 export interface CitizenInput {
+  /** The document type, by meaning (domain-rules §5 ⟨r2⟩); the number has passed that type's check. */
+  certType: CertType;
   certKey: string;
   userName: string;
-  userProp: '1' | '2';
 }
 
 export interface CompletedServiceInput {
@@ -22,8 +25,12 @@ export interface CompletedServiceInput {
   taskName: string | null;
   /** Digits, default "1". */
   serviceNumber: string;
+  /** The evaluation node (domain-rules §2 ⟨r2⟩), default `completed`. */
+  node: ServiceNode;
   /** Epoch ms; the time of the call when the window system sent none. */
   completedAt: number;
+  /** The clerk who served, when the window system says (domain-rules §11). */
+  staff: { staffId: string; name: string } | null;
   /** PII (domain-rules §5): never logged. */
   citizen: CitizenInput | null;
 }
@@ -57,7 +64,7 @@ export interface LinkBackend {
   staffSignOut(): void;
   setWindowStatus(status: WindowStatus, message: string | null): void;
   serviceCalled(ticketNo: string): void;
-  /** Opens a session, or returns the existing one for the same (ticketNo, projectNo, serviceNumber). Throws KioskError with LINK_ERRORS.windowNotOpen when paused/closed. */
+  /** Opens a session, or returns the existing one for the same service key (domain-rules §2). Throws KioskError with LINK_ERRORS.windowNotOpen when paused/closed. */
   serviceCompleted(input: CompletedServiceInput): { sessionId: string; created: boolean };
   serviceState(ticketNo: string): ServiceState | null;
   subscribe(listener: (event: LinkEvent) => void): () => void;

@@ -154,6 +154,8 @@ export interface AdminFirstRunForm {
   hall: { name: string; code: string; areaCode: string };
   department: { code: string; name: string };
   windowNo: string;
+  /** The window's responsible clerk, named on records when no other is known (domain-rules §11 ⟨r2⟩). */
+  window: { defaultStaff: { staffId: string; name: string } };
   deviceId: string;
   province: { baseUrl: string; appMark: string; appWord: string; publicKey: string; dataSource: string };
   pin: string;

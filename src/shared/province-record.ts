@@ -8,7 +8,8 @@ export interface ProvinceRecord {
   projectNo: string;
   taskCode?: string;
   taskName?: string;
-  proStatus: '3';
+  /** The evaluation node (province-profile.md ⟨r2⟩): "1" accepted, "2" in progress, "3" completed. */
+  proStatus: '1' | '2' | '3';
   areaCode: string;
   deptCode: string;
   proDepart: string;

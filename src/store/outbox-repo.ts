@@ -81,7 +81,7 @@ export function createOutboxRepo(ctx: StoreContext, ratings: RatingsRepo) {
   );
   const candidates = db.prepare<[number, number], DefaultCandidate>(
     `SELECT s.id AS serviceId, s.ticket_no AS ticketNo, s.project_no AS projectNo, s.service_number AS serviceNumber,
-       s.task_code AS taskCode, s.task_name AS taskName, s.completed_at AS completedAt, s.staff_id AS staffId,
+       s.node AS node, s.task_code AS taskCode, s.task_name AS taskName, s.completed_at AS completedAt, s.staff_id AS staffId,
        s.staff_name AS staffName
      FROM services s
      WHERE s.outcome IN ('unrated', 'superseded') AND s.completed_at < ?

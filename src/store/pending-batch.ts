@@ -12,13 +12,15 @@ type Pii = Partial<Pick<ProvinceRecord, (typeof PII_FIELDS)[number]>>;
 
 /**
  * The encrypted identity of a rating `r` joined with its service `s`: ratings written before migration 0005
- * carry their own copy; later ones use the service's (erased there after delivery).
+ * carry their own copy; later ones use the service's (erased there after delivery). A default rating carries
+ * none, though its service may hold one (a real-name service nobody rated): nobody gave it (domain-rules §4
+ * ⟨r2⟩; rating-path/identity.ts `identityForRecord`, of which this is the SQL).
  */
-export const PII_OF = 'coalesce(r.pii_enc, s.citizen_enc)';
+export const PII_OF = 'CASE WHEN r.is_default = 1 THEN NULL ELSE coalesce(r.pii_enc, s.citizen_enc) END';
 
 /** Rebuilds a full record: canonical fields + hash + PII (when not erased yet). */
 export function createRecordRebuilder(cipher: PiiCipher) {
-  /** Only certKey and userName: a service's blob also holds userProp and userPageType. */
+  /** Only certKey and userName: a service's blob also holds userProp and certType (userPageType when old). */
   function decryptPii(blob: string | null): Pii {
     if (!blob) return {};
     const sealed = JSON.parse(cipher.decrypt(blob)) as Pii;

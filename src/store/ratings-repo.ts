@@ -112,6 +112,10 @@ export function createRatingsRepo(ctx: StoreContext) {
           { cause: error },
         );
       }
+      // UNIQUE(rating_id) (migration 0006): the province's idempotency key must never repeat.
+      if (sqliteCode(error) === 'SQLITE_CONSTRAINT_UNIQUE') {
+        throw new KioskError(STORE_ERRORS.duplicateRatingId, undefined, undefined, { cause: error });
+      }
       rethrowServiceRef(error, input.serviceId);
     }
     enqueue.run(bad, record.seq);

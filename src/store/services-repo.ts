@@ -2,20 +2,18 @@
 import { KioskError } from '../shared/errors/kiosk-error.js';
 import { STORE_ERRORS } from '../shared/errors/store.js';
 import { sqliteCode, type StoreContext } from './context.js';
-import { DAY_MS, SHANGHAI_OFFSET_MS } from '../sync/time.js';
+import { shanghaiDay, type ServiceNode } from '../rating-path/service-key.js';
 import type {
   CitizenIdentity,
   NewService,
+  SealedIdentity,
   ServiceKey,
   ServiceOutcome,
   ServiceRow,
   TicketState,
 } from './types.js';
 
-/** Asia/Shanghai calendar day number of an instant: part of the service key because tickets restart daily. */
-export function shanghaiDay(at: number): number {
-  return Math.floor((at + SHANGHAI_OFFSET_MS) / DAY_MS);
-}
+export { shanghaiDay } from '../rating-path/service-key.js';
 
 interface Row {
   id: number;
@@ -23,6 +21,7 @@ interface Row {
   ticket_no: string;
   project_no: string | null;
   service_number: string;
+  node: ServiceNode;
   task_code: string | null;
   task_name: string | null;
   completed_at: number;
@@ -34,7 +33,7 @@ interface Row {
   has_citizen: number;
 }
 
-const COLUMNS = `id, session_id, ticket_no, project_no, service_number, task_code, task_name, completed_at,
+const COLUMNS = `id, session_id, ticket_no, project_no, service_number, node, task_code, task_name, completed_at,
   opened_at, outcome, closed_at, staff_id, staff_name, citizen_enc IS NOT NULL AS has_citizen`;
 
 function toService(row: Row): ServiceRow {
@@ -44,6 +43,7 @@ function toService(row: Row): ServiceRow {
     ticketNo: row.ticket_no,
     projectNo: row.project_no,
     serviceNumber: row.service_number,
+    node: row.node,
     taskCode: row.task_code,
     taskName: row.task_name,
     completedAt: row.completed_at,
@@ -59,14 +59,21 @@ function toService(row: Row): ServiceRow {
 export function createServicesRepo(ctx: StoreContext) {
   const { db, cipher } = ctx;
   const byId = db.prepare<[number], Row>(`SELECT ${COLUMNS} FROM services WHERE id = ?`);
-  const byKey = db.prepare<[string, string, string], Row>(
-    `SELECT ${COLUMNS} FROM services WHERE ticket_no = ? AND coalesce(project_no, '') = ? AND service_number = ?
+  // The service key (rating-path/service-key.ts, domain-rules §2 ⟨r2⟩), one statement per kind of key; both
+  // are served by migration 0009's indexes. Latest first: rows from before 0009 may repeat a projectNo key.
+  const byProjectKey = db.prepare<[string, string, string], Row>(
+    `SELECT ${COLUMNS} FROM services WHERE project_no = ? AND service_number = ? AND node = ?
+     ORDER BY id DESC LIMIT 1`,
+  );
+  const byTicketKey = db.prepare<[string, string, string, number], Row>(
+    `SELECT ${COLUMNS} FROM services
+     WHERE project_no IS NULL AND ticket_no = ? AND service_number = ? AND node = ? AND service_day = ?
      ORDER BY id DESC LIMIT 1`,
   );
   const insert = db.prepare(
-    `INSERT INTO services (session_id, ticket_no, project_no, service_number, service_day, task_code, task_name,
-       completed_at, opened_at, staff_id, staff_name, citizen_enc, citizen_digest)
-     VALUES (@sessionId, @ticketNo, @projectNo, @serviceNumber, @day, @taskCode, @taskName, @completedAt,
+    `INSERT INTO services (session_id, ticket_no, project_no, service_number, node, service_day, task_code,
+       task_name, completed_at, opened_at, staff_id, staff_name, citizen_enc, citizen_digest)
+     VALUES (@sessionId, @ticketNo, @projectNo, @serviceNumber, @node, @day, @taskCode, @taskName, @completedAt,
        @openedAt, @staffId, @staffName, @citizenEnc, @citizenDigest)`,
   );
   const setCitizen = db.prepare('UPDATE services SET citizen_enc = ?, citizen_digest = ? WHERE id = ?');
@@ -74,9 +81,10 @@ export function createServicesRepo(ctx: StoreContext) {
     'SELECT citizen_enc FROM services WHERE id = ?',
   );
   const close = db.prepare('UPDATE services SET outcome = ?, closed_at = ? WHERE id = ? AND outcome IS NULL');
-  const stateByTicket = db.prepare<[string], { outcome: ServiceOutcome | null; rated: number }>(
+  // Tickets restart every day: yesterday's A023 is not today's (window-link.md GET /v1/services/{ticketNo}).
+  const stateByTicket = db.prepare<[string, number], { outcome: ServiceOutcome | null; rated: number }>(
     `SELECT s.outcome, s.rating_seq IS NOT NULL AS rated
-     FROM services s WHERE s.ticket_no = ? ORDER BY s.id DESC LIMIT 1`,
+     FROM services s WHERE s.ticket_no = ? AND s.service_day = ? ORDER BY s.id DESC LIMIT 1`,
   );
 
   function encryptCitizen(citizen: CitizenIdentity | null): {
@@ -102,10 +110,13 @@ export function createServicesRepo(ctx: StoreContext) {
   return {
     getService,
     findService(key: ServiceKey): ServiceRow | undefined {
-      const row = byKey.get(key.ticketNo, key.projectNo ?? '', key.serviceNumber);
+      const row =
+        key.kind === 'project'
+          ? byProjectKey.get(key.projectNo, key.serviceNumber, key.node)
+          : byTicketKey.get(key.ticketNo, key.serviceNumber, key.node, key.day);
       return row ? toService(row) : undefined;
     },
-    /** A repeat of the same key on the same Shanghai day → STORE_ERRORS.duplicateService (window-link.md). */
+    /** A repeat of the same service key → STORE_ERRORS.duplicateService (domain-rules §2, migration 0009). */
     insertService(input: NewService): ServiceRow {
       const { citizen, ...rest } = input;
       let id: number;
@@ -124,18 +135,19 @@ export function createServicesRepo(ctx: StoreContext) {
       const { citizenEnc, citizenDigest } = encryptCitizen(citizen);
       if (setCitizen.run(citizenEnc, citizenDigest, serviceId).changes === 0) requireService(serviceId);
     },
-    serviceCitizen(serviceId: number): CitizenIdentity | null {
+    /** As sealed, old form included (rating-path/identity.ts `identityOfSealed`). */
+    serviceCitizen(serviceId: number): SealedIdentity | null {
       const row = citizenOf.get(serviceId);
       if (!row?.citizen_enc) return null;
-      return JSON.parse(cipher.decrypt(row.citizen_enc)) as CitizenIdentity;
+      return JSON.parse(cipher.decrypt(row.citizen_enc)) as SealedIdentity;
     },
     /** The first outcome wins: closing an already-closed service changes nothing. */
     closeService(serviceId: number, outcome: ServiceOutcome, at: number): void {
       if (close.run(outcome, at, serviceId).changes === 0) requireService(serviceId);
     },
     /** The clerk side learns the state, never the level (window-link.md GET /v1/services/{ticketNo}). */
-    serviceStateByTicket(ticketNo: string): TicketState | null {
-      const row = stateByTicket.get(ticketNo);
+    serviceStateByTicket(ticketNo: string, day: number): TicketState | null {
+      const row = stateByTicket.get(ticketNo, day);
       if (!row) return null;
       if (row.rated === 1) return 'rated';
       switch (row.outcome) {

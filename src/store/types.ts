@@ -2,6 +2,8 @@
 import type { LevelKey } from '../shared/levels.js';
 import type { ProvinceRecord, RecordDraft } from '../shared/province-record.js';
 import type { CataloguePort, DefaultRatingPort, OutboxPort } from '../sync/outbox-port.js';
+import type { ServiceKey, ServiceNode } from '../rating-path/service-key.js';
+import type { CitizenIdentity, SealedIdentity } from '../rating-path/identity.js';
 
 export interface StoreOptions {
   path: string;
@@ -11,20 +13,15 @@ export interface StoreOptions {
   now?: () => number;
 }
 
-export interface ServiceKey {
+export type { ServiceKey, ServiceNode } from '../rating-path/service-key.js';
+export type { CitizenIdentity, SealedIdentity } from '../rating-path/identity.js';
+
+export interface NewService {
   ticketNo: string;
   projectNo: string | null;
   serviceNumber: string;
-}
-
-export interface CitizenIdentity {
-  certKey: string;
-  userName: string;
-  userProp: '1' | '2';
-  userPageType: string;
-}
-
-export interface NewService extends ServiceKey {
+  /** The evaluation node (domain-rules §2 ⟨r2⟩), part of the service key. */
+  node: ServiceNode;
   sessionId: string;
   taskCode: string | null;
   taskName: string | null;
@@ -157,9 +154,11 @@ export interface KioskStore extends OutboxPort, DefaultRatingPort, CataloguePort
   insertService(input: NewService): ServiceRow;
   getService(id: number): ServiceRow | undefined;
   setServiceCitizen(serviceId: number, citizen: CitizenIdentity): void;
-  serviceCitizen(serviceId: number): CitizenIdentity | null;
+  /** As sealed: identities stored before document types carry `userPageType` (identityOfSealed reads both). */
+  serviceCitizen(serviceId: number): SealedIdentity | null;
   closeService(serviceId: number, outcome: ServiceOutcome, at: number): void;
-  serviceStateByTicket(ticketNo: string): TicketState | null;
+  /** The latest service with that ticket on that Asia/Shanghai day (`shanghaiDay`, rating-path/service-key.ts). */
+  serviceStateByTicket(ticketNo: string, day: number): TicketState | null;
   commitRating(input: CommitRatingInput): CommitResult;
   recordAbandoned(input: AbandonedInput): void;
   recordSuppressed(input: SuppressedInput): void;

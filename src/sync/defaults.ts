@@ -21,8 +21,14 @@ export function dueCompletedBefore(now: number): number {
   return shanghaiDayStart(now - 8 * DAY_MS) + DAY_MS;
 }
 
+/**
+ * A default's own fields. Its clerk and its identity (none: domain-rules §4 ⟨r2⟩) are added by the rating
+ * write path (src/rating-path/commit.ts `commitDefault`), the one place every record gets them.
+ */
+export type DefaultRating = Omit<RatingForRecord, 'staff' | 'citizen'>;
+
 /** Commits one default rating (the store's rating transaction: rating + outbox row + chain link). */
-export type DefaultRatingCommit = (rating: RatingForRecord, candidate: DefaultCandidate) => void;
+export type DefaultRatingCommit = (rating: DefaultRating, candidate: DefaultCandidate) => void;
 
 export interface DefaultRunOptions {
   /** Catalogue version recorded on the default (domain-rules §3: every rating records it). */
@@ -40,7 +46,7 @@ export function defaultRatingFor(
   now: number,
   catalogueVersion: string,
   random: RandomBytes,
-): RatingForRecord {
+): DefaultRating {
   return {
     ratingId: uuidv7(now, random),
     level: 'basic',
@@ -54,11 +60,9 @@ export function defaultRatingFor(
       taskCode: candidate.taskCode,
       taskName: candidate.taskName,
       serviceNumber: candidate.serviceNumber,
+      node: candidate.node,
       completedAt: candidate.completedAt,
     },
-    staff:
-      candidate.staffId && candidate.staffName ? { id: candidate.staffId, name: candidate.staffName } : null,
-    citizen: null,
     flags: [],
     isDefault: true,
   };

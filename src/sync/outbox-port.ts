@@ -4,6 +4,7 @@
  * so the worker can also run against an in-memory implementation (fleet benchmark).
  */
 import type { ProvinceRecord } from '../shared/province-record.js';
+import type { ServiceNode } from '../rating-path/service-key.js';
 
 export interface OutboxItem {
   seq: number;
@@ -83,6 +84,8 @@ export interface DefaultCandidate {
   ticketNo: string;
   projectNo: string | null;
   serviceNumber: string;
+  /** The evaluation node (domain-rules §2 ⟨r2⟩): the default's `proStatus`. */
+  node: ServiceNode;
   taskCode: string | null;
   taskName: string | null;
   /** Epoch ms the window system says the service completed. */

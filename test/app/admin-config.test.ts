@@ -72,6 +72,7 @@ function form(): AdminFirstRunForm {
     hall: AdminFirstRunForm['hall'];
     department: AdminFirstRunForm['department'];
     windowNo: string;
+    window: AdminFirstRunForm['window'];
     deviceId: string;
     province: AdminFirstRunForm['province'];
   };
@@ -79,6 +80,7 @@ function form(): AdminFirstRunForm {
     hall: c.hall,
     department: c.department,
     windowNo: c.windowNo,
+    window: c.window,
     deviceId: c.deviceId,
     province: c.province,
     pin: '135790',

@@ -21,7 +21,9 @@ const service = (
   taskCode: null,
   taskName: null,
   serviceNumber: '1',
+  node: 'completed' as const,
   completedAt: Date.now(),
+  staff: null,
   citizen: null,
   ...extra,
 });

@@ -42,6 +42,7 @@ export function baseConfig(): Record<string, unknown> {
     hall: { name: '海口市政务服务中心', code: 'HK01', areaCode: '460100000000' },
     department: { code: '11460100MB0000000X', name: '市场监督管理局' },
     windowNo: 'A08',
+    window: { defaultStaff: { staffId: 'S000', name: '窗口负责人' } },
     deviceId: 'hk01-a08',
     province: {
       baseUrl: 'https://hcp.example.invalid',

@@ -62,7 +62,10 @@ const CASES: Case[] = [
     name: 'completed with a bad ID number',
     method: 'POST',
     path: '/v1/service/completed',
-    body: { ticketNo: 'A1', citizen: { certKey: '460100199001011231', userName: '测试' } },
+    body: {
+      ticketNo: 'A1',
+      citizen: { certType: 'id-card', certKey: '460100199001011231', userName: '测试' },
+    },
     status: 400,
     error: 'invalid-body',
     field: 'citizen.certKey',

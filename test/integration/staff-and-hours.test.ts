@@ -87,7 +87,9 @@ describe('staff card sign-in and opening hours', () => {
       taskCode: null,
       taskName: null,
       serviceNumber: '1',
+      node: 'completed' as const,
       completedAt: now,
+      staff: null,
       citizen: null,
     });
     expect(running.core.view().screen).toBe('idle');

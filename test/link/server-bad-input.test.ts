@@ -32,7 +32,7 @@ const GETS = [
 const s = (n: number, ch = 'a') => ch.repeat(n);
 const signin = { staffId: 'S001', name: '王小明' };
 const done = { ticketNo: 'A012' };
-const citizen = { certKey: CERT_KEY, userName: '张三' };
+const citizen = { certType: 'id-card', certKey: CERT_KEY, userName: '张三' };
 const jpeg = (bytes: number[]) => `data:image/jpeg;base64,${Buffer.from(bytes).toString('base64')}`;
 
 /** [path, body, field] — each must answer 400 invalid-body naming `field`. */
@@ -82,7 +82,56 @@ const INVALID: [string, unknown, string][] = [
   ['/v1/service/completed', { ...done, completedAt: '2024-02-30T09:30:00+08:00' }, 'completedAt'],
   ['/v1/service/completed', { ...done, completedAt: 1714527000000 }, 'completedAt'],
   ['/v1/service/completed', { ...done, citizen: 'yes' }, 'citizen'],
-  ['/v1/service/completed', { ...done, citizen: { userName: '张三' } }, 'citizen.certKey'],
+  [
+    '/v1/service/completed',
+    { ...done, citizen: { certType: 'id-card', userName: '张三' } },
+    'citizen.certKey',
+  ],
+  // A number must say its type (domain-rules §5 r2), and pass that type's check.
+  [
+    '/v1/service/completed',
+    { ...done, citizen: { certKey: CERT_KEY, userName: '张三' } },
+    'citizen.certType',
+  ],
+  ['/v1/service/completed', { ...done, citizen: { ...citizen, certType: 'passport' } }, 'citizen.certType'],
+  [
+    '/v1/service/completed',
+    { ...done, citizen: { ...citizen, certType: 'residence-permit' } },
+    'citizen.certKey',
+  ],
+  [
+    '/v1/service/completed',
+    { ...done, citizen: { ...citizen, certType: 'foreign-permanent' } },
+    'citizen.certKey',
+  ],
+  [
+    '/v1/service/completed',
+    { ...done, citizen: { ...citizen, certType: 'id-card', certKey: '810000199001011230' } },
+    'citizen.certKey',
+  ],
+  [
+    '/v1/service/completed',
+    { ...done, citizen: { ...citizen, certType: 'residence-permit', certKey: '810000199001011231' } },
+    'citizen.certKey',
+  ],
+  [
+    '/v1/service/completed',
+    { ...done, citizen: { ...citizen, certType: 'foreign-permanent', certKey: '935840198801012349' } },
+    'citizen.certKey',
+  ],
+  [
+    '/v1/service/completed',
+    { ...done, citizen: { ...citizen, certType: 'foreign-permanent', certKey: 'US1234567890123' } },
+    'citizen.certKey',
+  ],
+  [
+    '/v1/service/completed',
+    { ...done, citizen: { ...citizen, certType: 'uscc', certKey: '91350100M000100Y44' } },
+    'citizen.certKey',
+  ],
+  ['/v1/service/completed', { ...done, node: 'rated' }, 'node'],
+  ['/v1/service/completed', { ...done, staff: { staffId: 'S001' } }, 'staff.name'],
+  ['/v1/service/completed', { ...done, staff: { staffId: 'S 1', name: '王' } }, 'staff.staffId'],
   [
     '/v1/service/completed',
     { ...done, citizen: { ...citizen, certKey: '110105194912310021' } },
@@ -100,10 +149,12 @@ const INVALID: [string, unknown, string][] = [
     { ...done, citizen: { ...citizen, certKey: '91350100M000100Y43' } },
     'citizen.certKey',
   ],
-  ['/v1/service/completed', { ...done, citizen: { certKey: CERT_KEY } }, 'citizen.userName'],
+  [
+    '/v1/service/completed',
+    { ...done, citizen: { certType: 'id-card', certKey: CERT_KEY } },
+    'citizen.userName',
+  ],
   ['/v1/service/completed', { ...done, citizen: { ...citizen, userName: s(61, '张') } }, 'citizen.userName'],
-  ['/v1/service/completed', { ...done, citizen: { ...citizen, userProp: '3' } }, 'citizen.userProp'],
-  ['/v1/service/completed', { ...done, citizen: { ...citizen, userProp: 1 } }, 'citizen.userProp'],
   ['/v1/sync/now', [1], ''],
 ];
 

@@ -70,7 +70,7 @@ const nearValid = fc.record(
     message: value,
     citizen: fc.oneof(
       value,
-      fc.record({ certKey: value, userName: value, userProp: value }, { requiredKeys: [] }),
+      fc.record({ certType: value, certKey: value, userName: value }, { requiredKeys: [] }),
     ),
   },
   { requiredKeys: [] },

@@ -64,8 +64,10 @@ beforeAll(async () => {
     taskCode: null,
     taskName: null,
     serviceNumber: '1',
+    node: 'completed',
     completedAt: Date.now(),
-    citizen: { certKey: '460100199001011230', userName: '张三', userProp: '1' },
+    staff: null,
+    citizen: { certType: 'id-card', certKey: '460100199001011230', userName: '张三' },
   }).sessionId;
 }, 60_000);
 
@@ -262,7 +264,7 @@ describe('fuzzing the KioskApi and the window link', () => {
           completedAt: linkField,
           citizen: fc.oneof(
             linkField,
-            fc.record({ certKey: linkField, userName: linkField, userProp: linkField }),
+            fc.record({ certType: linkField, certKey: linkField, userName: linkField }),
           ),
           config: linkField,
           signature: linkField,

@@ -123,7 +123,11 @@ describe('no citizen PII in clear anywhere on the device', () => {
         ticketNo: `P${i + 1}`,
         projectNo: `PII-${i + 1}`,
         taskName: '营业执照变更登记',
-        citizen: { ...person, certKey: i % 3 === 0 ? person.certKey.toLowerCase() : person.certKey },
+        citizen: {
+          ...person,
+          certType: 'id-card',
+          certKey: i % 3 === 0 ? person.certKey.toLowerCase() : person.certKey,
+        },
       });
       expect(done.status).toBe(202);
       keep(`service/completed ${i}`, done.json);

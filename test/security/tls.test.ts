@@ -57,7 +57,7 @@ beforeAll(async () => {
   );
   const done = await linkCall(sec.info, 'POST', '/v1/service/completed', {
     ticketNo: 'S001',
-    citizen: { certKey: '460100199001011230', userName: '张三' },
+    citizen: { certType: 'id-card', certKey: '460100199001011230', userName: '张三' },
   });
   const api = await ApiClient.connect(sec.info.uiUrl);
   expect(await api.call('rate', [(done.json as { sessionId: string }).sessionId, 'satisfied'])).toMatchObject(

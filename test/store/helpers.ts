@@ -70,6 +70,7 @@ export function newService(extra: Partial<NewService> = {}): NewService {
     ticketNo: `A${String(ticket).padStart(3, '0')}`,
     projectNo: null,
     serviceNumber: '1',
+    node: 'completed',
     sessionId: randomUUID(),
     taskCode: 'T-1',
     taskName: '个体工商户设立登记',
@@ -96,7 +97,12 @@ export function rateNewService(
   const citizen =
     certKey === undefined && userName === undefined
       ? null
-      : { certKey: certKey ?? '', userName: userName ?? '', userProp: '1' as const, userPageType: '111' };
+      : {
+          certKey: certKey ?? '',
+          userName: userName ?? '',
+          userProp: '1' as const,
+          certType: 'id-card' as const,
+        };
   const service = store.insertService(newService({ citizen }));
   const result = store.commitRating({
     serviceId: service.id,

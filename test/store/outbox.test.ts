@@ -88,7 +88,12 @@ describe('outbox', () => {
   });
 
   it('erasePii empties PII only of records delivered by the cut-off, and the chain still verifies', () => {
-    const citizen = { certKey: ID_NUMBER, userName: NAME, userProp: '1' as const, userPageType: '111' };
+    const citizen = {
+      certKey: ID_NUMBER,
+      userName: NAME,
+      userProp: '1' as const,
+      certType: 'id-card' as const,
+    };
     const pii = { certKey: ID_NUMBER, userName: NAME };
     const s1 = store.insertService(newService({ citizen }));
     const s2 = store.insertService(newService({ citizen }));
@@ -123,7 +128,7 @@ describe('outbox', () => {
   });
 
   it('a rating carries the identity sealed in its service, copied as ciphertext, and the erase empties both', () => {
-    const citizen = { certKey: ID_NUMBER, userName: NAME, userProp: '2' as const, userPageType: '414' };
+    const citizen = { certKey: ID_NUMBER, userName: NAME, userProp: '2' as const, certType: 'uscc' as const };
     const s = store.insertService(newService({ citizen }));
     store.commitRating({
       serviceId: s.id,
@@ -209,7 +214,12 @@ describe('outbox', () => {
   });
 
   it('refuses to replace the identity of a rated service (E2202) but lets the erase empty it', () => {
-    const citizen = { certKey: ID_NUMBER, userName: NAME, userProp: '1' as const, userPageType: '111' };
+    const citizen = {
+      certKey: ID_NUMBER,
+      userName: NAME,
+      userProp: '1' as const,
+      certType: 'id-card' as const,
+    };
     const { serviceId } = rateNewService(store, 'basic', 1, { certKey: ID_NUMBER, userName: NAME });
     expect(() => store.setServiceCitizen(serviceId, { ...citizen, userName: '李四' })).toThrow(/E2202/);
     expect(store.getRating(1)!.record.userName).toBe(NAME);
@@ -234,7 +244,9 @@ describe('outbox', () => {
 
   it('erasePii also drops the identity of abandoned services, which is never sent', () => {
     const s = store.insertService(
-      newService({ citizen: { certKey: ID_NUMBER, userName: NAME, userProp: '1', userPageType: '111' } }),
+      newService({
+        citizen: { certKey: ID_NUMBER, userName: NAME, userProp: '1', certType: 'id-card' as const },
+      }),
     );
     store.recordAbandoned({
       serviceId: s.id,
@@ -276,6 +288,7 @@ describe('defaultCandidates', () => {
       ticketNo: superseded.ticketNo,
       projectNo: null,
       serviceNumber: '1',
+      node: 'completed',
       taskCode: 'T-1',
       taskName: '个体工商户设立登记',
       completedAt: 50,

@@ -142,7 +142,9 @@ describe('commitRating', () => {
 
   it('never writes the ID number or the name in clear to the database file or its WAL', () => {
     const s = store.insertService(
-      newService({ citizen: { certKey: ID_NUMBER, userName: NAME, userProp: '1', userPageType: '111' } }),
+      newService({
+        citizen: { certKey: ID_NUMBER, userName: NAME, userProp: '1', certType: 'id-card' as const },
+      }),
     );
     store.commitRating({
       serviceId: s.id,

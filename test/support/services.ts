@@ -11,7 +11,9 @@ export function completedService(
     taskCode: null,
     taskName: null,
     serviceNumber: '1',
+    node: 'completed',
     completedAt: Date.now(),
+    staff: null,
     citizen: null,
     ...extra,
   };

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { defaultDueAt, runDefaultRatings, startDefaultRatingJob } from '../../src/sync/defaults.js';
+import {
+  defaultDueAt,
+  runDefaultRatings,
+  startDefaultRatingJob,
+  type DefaultRating,
+} from '../../src/sync/defaults.js';
 import type { DefaultCandidate, DefaultRatingPort } from '../../src/sync/outbox-port.js';
-import type { RatingForRecord } from '../../src/sync/province/national-template/record.js';
 import { SimScheduler } from './support/sim-scheduler.js';
 
 const DAY = 86_400_000;
@@ -59,6 +63,7 @@ const candidate = (serviceId: number, completedAt: number): DefaultCandidate => 
   ticketNo: `A${serviceId}`,
   projectNo: null,
   serviceNumber: '1',
+  node: 'completed',
   taskCode: null,
   taskName: null,
   completedAt,
@@ -70,8 +75,8 @@ describe('The default-rating job', () => {
   it('commits a basic default exactly at its due instant and not a millisecond before', () => {
     const due = sh(2026, 12, 4);
     const list = [candidate(1, sh(2026, 11, 26, 23, 59, 59))];
-    const committed: RatingForRecord[] = [];
-    const remove = (r: RatingForRecord) => {
+    const committed: DefaultRating[] = [];
+    const remove = (r: DefaultRating) => {
       committed.push(r);
       list.splice(0, 1);
     };
@@ -81,11 +86,11 @@ describe('The default-rating job', () => {
       level: 'basic',
       isDefault: true,
       assessedAt: due,
-      citizen: null,
       reasons: [],
       catalogueVersion: 'v1',
-      staff: { id: 'S1', name: '李明' },
     });
+    // Its clerk and (no) identity are the write path's (test/rating-path/commit.test.ts).
+    expect(committed[0]).not.toHaveProperty('citizen');
   });
 
   it('keeps going past a row whose commit fails and stops when no new candidate comes back', () => {
@@ -114,7 +119,7 @@ describe('The default-rating job', () => {
     const sim = new SimScheduler(sh(2026, 12, 3, 23, 30));
     const list = [candidate(1, sh(2026, 11, 26, 12))];
     const commits: number[] = [];
-    const commit = (_r: RatingForRecord, c: DefaultCandidate) => {
+    const commit = (_r: DefaultRating, c: DefaultCandidate) => {
       commits.push(sim.now());
       list.splice(list.indexOf(c), 1);
     };

@@ -7,6 +7,8 @@ import {
   shanghaiDayStart,
 } from '../../src/sync/time.js';
 import { uuidv7, UUIDV7_PATTERN } from '../../src/sync/uuidv7.js';
+import type { CertType } from '../../src/shared/cert-type.js';
+import type { ServiceNode } from '../../src/rating-path/index.js';
 import { rating, recordConfig } from './support/fixtures.js';
 
 // 2026-11-26 09:30:15 Asia/Shanghai = 01:30:15 UTC.
@@ -52,7 +54,7 @@ describe('Mapping a kiosk rating to the national-template/1 record', () => {
   });
 
   it('fills every required field from config and leaves optional fields absent when they do not apply', () => {
-    const r = rating('satisfied', { staff: null, citizen: null, text: '' }, AT);
+    const r = rating('satisfied', { citizen: null, text: '' }, AT);
     const draft = buildRecordDraft(
       { ...r, service: { ...r.service, taskCode: null, taskName: '', serviceNumber: null } },
       recordConfig(),
@@ -77,8 +79,6 @@ describe('Mapping a kiosk rating to the national-template/1 record', () => {
     for (const key of [
       'taskCode',
       'taskName',
-      'proManager',
-      'staffId',
       'userName',
       'certKey',
       'userPageType',
@@ -95,7 +95,7 @@ describe('Mapping a kiosk rating to the national-template/1 record', () => {
         reasons: ['501', '512'],
         text: '材料说明不清',
         flags: ['too-fast'],
-        citizen: { certKey: '46010019900101123X', userName: '张三', userProp: '1', userPageType: '111' },
+        citizen: { certKey: '46010019900101123X', userName: '张三', userProp: '1', certType: 'id-card' },
       }),
       recordConfig(),
     );
@@ -115,6 +115,64 @@ describe('Mapping a kiosk rating to the national-template/1 record', () => {
   it('sends a default rating as basic with the defaultChannel and isDefault 1', () => {
     const draft = buildRecordDraft(rating('basic', { isDefault: true }), recordConfig());
     expect(draft).toMatchObject({ pf: '7', isDefault: '1', satisfaction: '3' });
+  });
+
+  it('always names the clerk who served, proManager and staffId (province-profile.md r2)', () => {
+    const draft = buildRecordDraft(
+      rating('satisfied', { staff: { staffId: 'D001', name: '窗口负责人' } }),
+      recordConfig(),
+    );
+    expect(draft).toMatchObject({ proManager: '窗口负责人', staffId: 'D001' });
+  });
+
+  it('sends each document type under its own code from the certTypes table, a residence permit as 554', () => {
+    const config = recordConfig();
+    const codeFor = (certType: CertType) =>
+      buildRecordDraft(
+        rating('satisfied', { citizen: { certKey: 'X', userName: '陈大文', userProp: '1', certType } }),
+        config,
+      ).userPageType;
+    expect(codeFor('residence-permit')).toBe('554');
+    expect(codeFor('id-card')).toBe('111');
+    expect(codeFor('foreign-permanent')).toBe('553');
+    expect(codeFor('uscc')).toBe('001');
+    // A province's own table replaces the defaults.
+    const provincial = {
+      ...config,
+      province: {
+        ...config.province,
+        certTypes: { ...config.province.certTypes, 'residence-permit': '516' },
+      },
+    };
+    expect(
+      buildRecordDraft(
+        rating('satisfied', {
+          citizen: { certKey: 'X', userName: '陈大文', userProp: '1', certType: 'residence-permit' },
+        }),
+        provincial,
+      ).userPageType,
+    ).toBe('516');
+  });
+
+  it('maps the evaluation node to proStatus: accepted 1, in-progress 2, completed 3', () => {
+    const statusAt = (node: ServiceNode) => {
+      const r = rating('satisfied');
+      return buildRecordDraft({ ...r, service: { ...r.service, node } }, recordConfig()).proStatus;
+    };
+    expect([statusAt('accepted'), statusAt('in-progress'), statusAt('completed')]).toEqual(['1', '2', '3']);
+  });
+
+  it('puts no identity on a default rating, even when one is handed over', () => {
+    const draft = buildRecordDraft(
+      rating('basic', {
+        isDefault: true,
+        citizen: { certKey: '46010019900101123X', userName: '张三', userProp: '1', certType: 'id-card' },
+      }),
+      recordConfig(),
+    );
+    for (const key of ['userName', 'userPageType', 'certKey', 'mobile', 'handleUserName']) {
+      expect(draft).not.toHaveProperty(key);
+    }
   });
 
   it('keeps writingEvaluation within 150 characters', () => {

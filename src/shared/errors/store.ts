@@ -50,7 +50,12 @@ export const STORE_ERRORS = defineCodes({
   duplicateService: {
     code: 'E2206',
     name: 'store.duplicate-service',
-    help: 'The window system reported a completed service (ticket, projectNo, serviceNumber) the store already has; the repeat was ignored.',
+    help: 'The window system reported a completed service whose service key (projectNo, serviceNumber, node; or ticketNo, serviceNumber, node and day) the store already has; the repeat was ignored.',
+  },
+  duplicateRatingId: {
+    code: 'E2210',
+    name: 'store.duplicate-rating-id',
+    help: 'A rating was handed to the store with a ratingId another stored rating already has (the province idempotency key); nothing was written and the session stays open. This is a kiosk bug: report it.',
   },
   unknownService: {
     code: 'E2207',

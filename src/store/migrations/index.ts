@@ -7,6 +7,8 @@ import { migration0002 } from './0002-report-indexes.js';
 import { migration0003 } from './0003-pii-erase-indexes.js';
 import { migration0004 } from './0004-outbox-age-index.js';
 import { migration0005 } from './0005-lean-commit.js';
+import { migration0006 } from './0006-unique-rating-id.js';
+import { migration0009 } from './0009-service-key.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -17,6 +19,9 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0003,
   migration0004,
   migration0005,
+  migration0006,
+  // 0007 and 0008 (other engineers' steps) go in here, before 0009.
+  migration0009,
 ];
 
 export const LATEST_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

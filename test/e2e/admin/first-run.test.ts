@@ -90,6 +90,8 @@ describe('First-run setup on a demo device', () => {
       'department.code': '11460100MB0000000X',
       'department.name': '市场监督管理局',
       windowNo: 'A08',
+      'window.defaultStaff.staffId': 'S000',
+      'window.defaultStaff.name': '窗口负责人',
       deviceId: 'hk01-a08',
       'province.baseUrl': 'https://hcp.example.invalid',
       'province.appMark': 'hk01-a08',

@@ -164,7 +164,7 @@ describe('Domain-rule scenarios on the real kiosk', () => {
   });
 
   it('shows a real-name citizen masked only, commits the rating before thanks whatever the sync state, and stores no name or number in clear', async () => {
-    await complete({ ticketNo: 'R001', citizen: { certKey: CERT, userName: NAME } });
+    await complete({ ticketNo: 'R001', citizen: { certType: 'id-card', certKey: CERT, userName: NAME } });
     await expect
       .poll(() => page.getByTestId('real-name').textContent())
       .toBe('已实名 · 评价人：张*　1101**********002X');

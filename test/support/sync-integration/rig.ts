@@ -47,6 +47,7 @@ export function integrationConfig(
     hall: { name: '海口市政务服务中心', code: 'HK01', areaCode: '460100000000' },
     department: { code: '11460100MB1234567X', name: '海口市行政审批服务局' },
     windowNo: 'A12',
+    window: { defaultStaff: { staffId: 'S000', name: '窗口负责人' } },
     deviceId: DEVICE_ID,
     province: { baseUrl, appMark: APP_MARK, appWord: APP_WORD, publicKey, dataSource: '046', ...province },
     link: { listen: '127.0.0.1:0', linkToken: token('a'), adminToken: token('b') },
@@ -118,6 +119,7 @@ export function completeService(stack: Pick<Stack, 'store'>, i: number, at = Dat
     ticketNo: `T${run}${process.pid}x${ticketCounter}`,
     projectNo: null,
     serviceNumber: '1',
+    node: 'completed',
     sessionId: randomUUID(),
     taskCode: '11460100MB1234567X4460117001000',
     taskName: '食品经营许可',
@@ -127,7 +129,8 @@ export function completeService(stack: Pick<Stack, 'store'>, i: number, at = Dat
     staffName: '王芳',
     citizen:
       i % 4 === 0
-        ? { certKey: '46010019900101123X', userName: '张三', userProp: '1', userPageType: '111' }
+        ? // A number passing GB 11643 (the strict province test server rejects a wrong check digit: BAD_CERT).
+          { certKey: '460100199001011230', userName: '张三', userProp: '1', certType: 'id-card' as const }
         : null,
   });
 }
@@ -145,7 +148,8 @@ export function pressFor(
     sessionId: service.sessionId,
     serviceId: service.id,
     level,
-    reasons: bad ? ['501', '521'] : [],
+    // Codes of hi-2026.1 for this level (521 is level 2 only, 531 level 1 only): else BAD_CODE.
+    reasons: level === 'dissatisfied' ? ['501', '521'] : level === 'very_dissatisfied' ? ['501', '531'] : [],
     text: '',
     at,
     flags: [],
@@ -185,13 +189,19 @@ export function commitBacklog(store: KioskStore, config: KioskConfig, n: number)
     const at = Date.now();
     const citizen =
       i % 4 === 0
-        ? { certKey: '46010019900101123X', userName: '张三', userProp: '1' as const, userPageType: '111' }
+        ? {
+            certKey: '460100199001011230',
+            userName: '张三',
+            userProp: '1' as const,
+            certType: 'id-card' as const,
+          }
         : null;
     const projectNo = `BACKLOG${tag}${String(i).padStart(7, '0')}`;
     const service = store.insertService({
       ticketNo: `B${i}`,
       projectNo,
       serviceNumber: '1',
+      node: 'completed',
       sessionId: randomUUID(),
       taskCode: '11460100MB1234567X4460117001000',
       taskName: '食品经营许可',
@@ -217,9 +227,10 @@ export function commitBacklog(store: KioskStore, config: KioskConfig, n: number)
             taskCode: '11460100MB1234567X4460117001000',
             taskName: '食品经营许可',
             serviceNumber: '1',
+            node: 'completed',
             completedAt: at - 60_000,
           },
-          staff: { id: 'S042', name: '王芳' },
+          staff: { staffId: 'S042', name: '王芳' },
           citizen,
           flags: [],
           isDefault: false,

@@ -7,6 +7,7 @@ import {
   type RecordConfig,
 } from '../../../src/sync/province/national-template/record.js';
 import { uuidv7 } from '../../../src/sync/uuidv7.js';
+import { DEFAULT_CERT_TYPE_CODES } from '../../../src/rating-path/index.js';
 import { generateSm2KeyPair } from '../../../src/sync/province/sm2.js';
 import type { MemoryOutbox } from './memory-outbox.js';
 
@@ -20,7 +21,7 @@ export function recordConfig(deviceId = 'HK-0001'): RecordConfig {
     department: { code: '11460100MB1234567X', name: '海口市行政审批服务局' },
     windowNo: 'A12',
     deviceId,
-    province: { pf: '5', defaultChannel: '7', dataSource: '046' },
+    province: { pf: '5', defaultChannel: '7', dataSource: '046', certTypes: { ...DEFAULT_CERT_TYPE_CODES } },
   };
 }
 
@@ -48,12 +49,13 @@ export function rating(
       taskCode: '11460100MB1234567X4460117001000',
       taskName: '食品经营许可',
       serviceNumber: '1',
+      node: 'completed',
       completedAt: now - 60_000,
     },
-    staff: { id: 'S042', name: '王芳' },
+    staff: { staffId: 'S042', name: '王芳' },
     citizen:
       ticket % 4 === 0
-        ? { certKey: '46010019900101123X', userName: '张三', userProp: '1', userPageType: '111' }
+        ? { certKey: '460100199001011230', userName: '张三', userProp: '1', certType: 'id-card' as const }
         : null,
     flags: [],
     isDefault: false,

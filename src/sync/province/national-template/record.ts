@@ -6,6 +6,10 @@
 import type { KioskConfig } from '../../../config/schema.js';
 import type { LevelKey } from '../../../shared/levels.js';
 import type { ProvinceRecord, RecordDraft } from '../../../shared/province-record.js';
+import { certTypeCode } from '../../../rating-path/cert-codes.js';
+import type { Clerk } from '../../../rating-path/clerk.js';
+import type { CitizenIdentity } from '../../../rating-path/identity.js';
+import type { ServiceNode } from '../../../rating-path/service-key.js';
 import { formatCompactDate, formatRecordTime } from '../../time.js';
 
 /** domain-rules §1, column "wire `satisfaction`". */
@@ -15,6 +19,13 @@ export const SATISFACTION_BY_LEVEL: Readonly<Record<LevelKey, ProvinceRecord['sa
   basic: '3',
   dissatisfied: '2',
   very_dissatisfied: '1',
+};
+
+/** profile "Record" `proStatus` ⟨r2⟩: from the service's evaluation node. */
+export const PRO_STATUS_BY_NODE: Readonly<Record<ServiceNode, ProvinceRecord['proStatus']>> = {
+  accepted: '1',
+  'in-progress': '2',
+  completed: '3',
 };
 
 /** `writingEvaluation` ≤ 150 characters (profile "Record"). */
@@ -37,19 +48,24 @@ export interface RatingForRecord {
     taskCode: string | null;
     taskName: string | null;
     serviceNumber: string | null;
+    node: ServiceNode;
     /** Epoch ms the window system says the service completed. */
     completedAt: number;
   };
-  staff: { id: string; name: string } | null;
-  /** Real-name ratings only (domain-rules §5). */
-  citizen: { certKey: string; userName: string; userProp: '1' | '2'; userPageType: string } | null;
+  /** The clerk who served: always one (domain-rules §11, rating-path/clerk.ts). */
+  staff: Clerk;
+  /**
+   * The rating's identity, by meaning (rating-path/identity.ts `identityForRecord`): the citizen's own
+   * ratings only, never a default (domain-rules §4, §5).
+   */
+  citizen: CitizenIdentity | null;
   flags: readonly string[];
   /** A 7-day default rating (domain-rules §4). */
   isDefault: boolean;
 }
 
 export type RecordConfig = Pick<KioskConfig, 'hall' | 'department' | 'windowNo' | 'deviceId'> & {
-  province: Pick<KioskConfig['province'], 'pf' | 'defaultChannel' | 'dataSource'>;
+  province: Pick<KioskConfig['province'], 'pf' | 'defaultChannel' | 'dataSource' | 'certTypes'>;
 };
 
 const present = (value: string | null | undefined): value is string =>
@@ -78,7 +94,7 @@ export function buildRecordDraft(input: RatingForRecord, config: RecordConfig): 
     projectNo: present(service.projectNo)
       ? service.projectNo
       : fallbackProjectNo(config.hall.code, service.completedAt, service.ticketNo),
-    proStatus: '3',
+    proStatus: PRO_STATUS_BY_NODE[service.node],
     areaCode: config.hall.areaCode,
     deptCode: config.department.code,
     proDepart: config.department.name,
@@ -99,11 +115,13 @@ export function buildRecordDraft(input: RatingForRecord, config: RecordConfig): 
   };
   if (present(service.taskCode)) draft.taskCode = service.taskCode;
   if (present(service.taskName)) draft.taskName = service.taskName;
-  if (staff && present(staff.name)) draft.proManager = staff.name;
-  if (staff && present(staff.id)) draft.staffId = staff.id;
-  if (citizen) {
+  draft.proManager = staff.name;
+  draft.staffId = staff.staffId;
+  // A default carries no identity, whatever it is handed (profile "Defaults" ⟨r2⟩). The 证件类型 code comes
+  // from the provisioned table here, at the adapter boundary, and only here (domain-rules §5 ⟨r2⟩).
+  if (citizen && !input.isDefault) {
     draft.userName = citizen.userName;
-    draft.userPageType = citizen.userPageType;
+    draft.userPageType = certTypeCode(config.province.certTypes, citizen.certType);
     draft.certKey = citizen.certKey;
   }
   if (input.reasons.length > 0) draft.evalDetail = input.reasons.join(',');
