@@ -143,7 +143,6 @@ export function pressFor(
   at = Date.now(),
 ) {
   const level = levelFor(i);
-  const bad = level === 'dissatisfied' || level === 'very_dissatisfied';
   stack.sync.commitRating({
     sessionId: service.sessionId,
     serviceId: service.id,

@@ -1,7 +1,8 @@
 /**
  * What an attacker with the SQLite file does to turn a 差评 into a 好评: a raw better-sqlite3 connection,
  * the append-only trigger dropped, the level (column, `bad` flag and the `satisfaction` inside the hashed
- * record text) edited, the trigger recreated exactly as it was. Nothing else is touched (the hash stays).
+ * record text) edited and the 差评's reason codes removed, the trigger recreated exactly as it was. Nothing
+ * else is touched (the hash stays).
  */
 import Database from 'better-sqlite3';
 
@@ -37,8 +38,16 @@ export function editLevelToVerySatisfied(dbPath: string, seq: number): string {
     const before = /"satisfaction":"(\d)"/.exec(row.record_json)?.[1] ?? '';
     db.transaction(() => {
       db.exec('DROP TRIGGER ratings_no_update');
+      // The 差评's reason codes go too: a 非常满意 citing level-1 codes would be refused by the province
+      // outright (BAD_CODE); the attacker makes a record that passes every field check, so that only the
+      // chain can tell.
+      const edited = JSON.parse(row.record_json.replace(/"satisfaction":"\d"/, SATISFACTION_5)) as Record<
+        string,
+        unknown
+      >;
+      delete edited.evalDetail;
       db.prepare(`UPDATE ratings SET level = 'very_satisfied', bad = 0, record_json = ? WHERE seq = ?`).run(
-        row.record_json.replace(/"satisfaction":"\d"/, SATISFACTION_5),
+        JSON.stringify(edited),
         seq,
       );
       db.exec(trigger.sql);

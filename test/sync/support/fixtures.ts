@@ -35,13 +35,14 @@ export function rating(
   now = Date.now(),
 ): RatingForRecord {
   ticket += 1;
-  const bad = level === 'dissatisfied' || level === 'very_dissatisfied';
   return {
     ratingId: uuidv7(now, rand),
     level,
-    reasons: bad ? ['501', '521'] : [],
+    // Codes of the province test server's catalogue for THIS level (521 is a level-2 code, 531 a level-1 one):
+    // the strict server rejects a code of another level or of a version it never published (BAD_CODE).
+    reasons: level === 'dissatisfied' ? ['501', '521'] : level === 'very_dissatisfied' ? ['501', '531'] : [],
     text: '',
-    catalogueVersion: 'builtin-1',
+    catalogueVersion: 'hi-2026.1',
     assessedAt: now,
     service: {
       ticketNo: `A${String(ticket).padStart(3, '0')}`,
