@@ -189,7 +189,10 @@ describe('integrity of the rating history', () => {
         ratingId: '01900000-0000-7000-8000-000000000003',
         projectNo: 'FORGED-1',
         satisfaction: '1',
+        // A code of the province's own catalogue: the forger makes a record that passes the province's field
+        // checks (a builtin-1 code would be refused with BAD_CODE), so that only the chain can tell.
         evalDetail: '501',
+        catalogueVersion: 'hi-2026.1',
       };
       db.prepare(
         `INSERT INTO ratings (seq, rating_id, service_id, level, bad, is_default, record_json, prev_hash, hash, created_at, source)

@@ -95,7 +95,7 @@ export function makeTestCerts(): TestCerts {
     'wrong.ext',
   );
   const read = (f: string) => fs.readFileSync(path.join(dir, f), 'utf8');
-  const fixtures = path.join(ROOT, 'test', 'support', 'province', 'tls');
+  const fixtures = path.join(ROOT, 'dev-tools', 'province-sim', 'tls');
   return {
     dir,
     fixtureCa: fs.readFileSync(path.join(fixtures, 'ca.pem'), 'utf8'),
