@@ -4,6 +4,7 @@
  */
 import { benchDrain } from './drain.js';
 import { benchDrivers } from './drivers.js';
+import { benchLinkHold } from './link-hold.js';
 import { benchStartup } from './startup.js';
 import { benchStoreCommit } from './store-commit.js';
 import { benchSync } from './sync.js';
@@ -17,6 +18,7 @@ const GROUPS: Record<string, () => Promise<BenchRow[]>> = {
   sync: benchSync,
   ui: () => benchUi(),
   drain: () => benchDrain(),
+  'link-hold': benchLinkHold,
 };
 
 function format(value: number): string {

@@ -18,10 +18,12 @@ import {
   loadConfig,
   type SafeStorageModule,
 } from '../config/index.js';
-import { loadOrCreateKeyFile } from '../crypto/keyfile.js';
+import { deriveKey, loadPiiKeyFile } from '../crypto/keyfile.js';
+import { acquireInstanceLock } from '../host/instance-lock.js';
+import { holdsSealedIdentities } from '../store/sealed-identities.js';
 import { loadOrCreateDeviceKey, type DeviceKey } from '../crypto/device-key.js';
 import { startLinkServer, type LinkServer } from '../link/index.js';
-import { CONFIG_ERRORS, HOST_ERRORS, KioskError } from '../shared/errors/index.js';
+import { CONFIG_ERRORS, HOST_ERRORS, KioskError, STORE_ERRORS } from '../shared/errors/index.js';
 import { openStore, type KioskStore } from '../store/index.js';
 import { demoConfig, loadOrCreateDemoSecrets, prepareDemoSimulators } from './demo.js';
 import { KioskCore } from './kiosk-core.js';
@@ -31,7 +33,7 @@ import { startSyncServices, type SyncServices } from './sync-wiring.js';
 import { startDemoProvince, type DemoProvince } from './demo-province.js';
 import { startDevices, type DeviceServices } from './device-wiring.js';
 import { KIOSK_VERSION } from './version.js';
-import { buildDiagnostics } from './diagnostics.js';
+import { buildDiagnostics, integrityProblems } from './diagnostics.js';
 import { createAdminService, quickCheck } from './admin-service.js';
 import { exportLogs, RotatingLogFile } from '../ops/log-file.js';
 
@@ -94,6 +96,8 @@ export async function createKioskCore(options: CoreOptions): Promise<RunningCore
   const log = options.log ?? createLogger();
   const paths = dataPaths(options.dataDir);
   ensureDataDir(paths.dir);
+  // One kiosk per data directory, whichever host starts it (issue 18 item 5): E8070 for the second.
+  const instanceLock = acquireInstanceLock(paths.dir);
 
   const cpaths = configPaths(paths.dir);
   const secretBox = chooseSecretBox({
@@ -110,7 +114,7 @@ export async function createKioskCore(options: CoreOptions): Promise<RunningCore
   const deviceKey = loadOrCreateDeviceKey(paths.deviceKey, secretBox);
   if (loaded.provisioned && loaded.migrated)
     log({ level: 'info', msg: 'config.json had secrets in clear: rewritten sealed' });
-  const cleanups: Array<() => Promise<void> | void> = [];
+  const cleanups: Array<() => Promise<void> | void> = [() => instanceLock.release()];
   const stopAll = async () => {
     for (const cleanup of cleanups.reverse()) {
       try {
@@ -141,8 +145,21 @@ export async function createKioskCore(options: CoreOptions): Promise<RunningCore
       };
     }
 
-    const piiKey = loadOrCreateKeyFile(paths.piiKey);
-    const store = openStore({ path: paths.database, piiKey });
+    // A missing pii.key while identities sealed with it exist is E2301, never a silently new key (issue 18
+    // item 1): the kiosk keeps rating with a key held in memory only, and tells the technician to restore it.
+    const pii = loadPiiKeyFile(paths.piiKey, () => holdsSealedIdentities(paths.database));
+    const piiKey = pii.key;
+    if (pii.kind === 'lost')
+      log({ level: 'error', code: STORE_ERRORS.piiKeyMissing.code, msg: STORE_ERRORS.piiKeyMissing.help });
+    const store = openStore({
+      path: paths.database,
+      piiKey,
+      // The rollback mark is sealed with a key derived from the device's sealed key (issue 18 item 2).
+      rollbackKey: deriveKey(deviceKey.privateKey(), 'hcp-kiosk rollback-mark v1'),
+    });
+    for (const finding of store.findings())
+      log({ level: 'error', code: finding.code, msg: `store check at open: ${finding.code}` });
+    const integrity = () => integrityProblems({ piiKeyLost: pii.kind === 'lost', store, now: now() });
     cleanups.push(() => store.close());
     // Idle maintenance (time index, high-water mark, WAL checkpoint) runs here, between ratings, never
     // inside a commit (see openStore).
@@ -189,6 +206,7 @@ export async function createKioskCore(options: CoreOptions): Promise<RunningCore
         startedAt,
         now,
         devices: () => devices?.snapshot() ?? [],
+        integrity,
         sync: () => ({ ...sync.diagnostics(), cspViolations: core?.cspViolationCount() ?? 0 }),
       });
     // Admin screens (admin-service.ts). Demo: the config service refuses admin edits on an unprovisioned
@@ -241,7 +259,9 @@ export async function createKioskCore(options: CoreOptions): Promise<RunningCore
       online: () => sync.online(),
       syncNow: () => sync.syncNow(),
       diagnostics,
-      health: () => ({ status: sync.healthy() ? 'ok' : 'degraded' }),
+      health: () => ({
+        status: sync.healthy() && integrity().length === 0 ? 'ok' : 'degraded',
+      }),
       provision: linkProvisioner(configService),
       audit,
       admin,

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { redactConfig, type KioskConfig } from '../config/schema.js';
 import type { KioskStore } from '../store/index.js';
-import { errorInfoByCode } from '../shared/errors/index.js';
+import { errorInfoByCode, STORE_ERRORS } from '../shared/errors/index.js';
 
 export interface DiagnosticsSources {
   config: () => KioskConfig;
@@ -16,6 +16,36 @@ export interface DiagnosticsSources {
   now: () => number;
   devices: () => unknown[];
   sync: () => Record<string, unknown>;
+  /** Integrity problems found at start or now (integrityProblems); shown as `integrity`. */
+  integrity?: () => IntegrityProblem[];
+}
+
+/** One integrity problem for the technician: its code (README help says what to do) and what it is about. */
+export interface IntegrityProblem {
+  code: string;
+  detail: Record<string, unknown>;
+}
+
+/**
+ * What degrades health besides sync (issue 18 items 1, 2, 6): the PII key lost (E2301: restore pii.key), what
+ * the store's open-time checks found (E2230, E2231), and a clock behind the newest rating (E2232). Pure.
+ */
+export function integrityProblems(input: {
+  piiKeyLost: boolean;
+  store: Pick<KioskStore, 'findings' | 'newestRatingAt'>;
+  now: number;
+}): IntegrityProblem[] {
+  const problems: IntegrityProblem[] = [];
+  if (input.piiKeyLost)
+    problems.push({ code: STORE_ERRORS.piiKeyMissing.code, detail: { restore: 'pii.key', then: 'restart' } });
+  for (const finding of input.store.findings()) problems.push(finding);
+  const newest = input.store.newestRatingAt();
+  if (newest !== null && input.now < newest)
+    problems.push({
+      code: STORE_ERRORS.clockBack.code,
+      detail: { newestRatingAt: new Date(newest).toISOString(), behindMs: newest - input.now },
+    });
+  return problems;
 }
 
 function fileSize(file: string): number | null {
@@ -53,6 +83,7 @@ export function buildDiagnostics(sources: DiagnosticsSources): Record<string, un
     devices: sources.devices(),
     ...sources.sync(),
     chain: store.chainStatus(),
+    integrity: sources.integrity?.() ?? [],
     storage: {
       databaseBytes: fileSize(store.path),
       walBytes: fileSize(`${store.path}-wal`),

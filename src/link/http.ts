@@ -19,7 +19,7 @@ export const BODY_TIMEOUT_MS = 10_000;
 export const LARGE_BODY_TIMEOUT_MS = 60_000;
 
 /** Bytes all requests together may hold in bodies being read: one provisioning file and then some. */
-export const BODY_BUDGET_BYTES = 32 * 1024 * 1024;
+export const BODY_BUDGET_BYTES = 20 * 1024 * 1024;
 
 export function bodyTimeoutFor(limit: number): number {
   return limit > BODY_LIMIT_BYTES ? LARGE_BODY_TIMEOUT_MS : BODY_TIMEOUT_MS;

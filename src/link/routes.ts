@@ -13,6 +13,7 @@ import {
   summaryQuerySchema,
   ticketNoSchema,
   windowStatusSchema,
+  completedAtInWindow,
 } from './schemas.js';
 import type { LinkBackend } from './types.js';
 import { DEFAULT_SERVICE_NODE } from '../rating-path/service-key.js';
@@ -149,6 +150,10 @@ const STATIC_CALLS: ReadonlyMap<string, readonly Call[]> = new Map<string, Call[
     '/v1/service/completed',
     [
       post('/v1/service/completed', 'link', serviceCompletedSchema, ({ backend, now }, b) => {
+        // A time far from the kiosk clock would default the service at once or never (issue 18 item 6).
+        if (typeof b.completedAt === 'number' && !completedAtInWindow(b.completedAt, now())) {
+          return { kind: 'invalid', field: 'completedAt' };
+        }
         const { sessionId } = backend.serviceCompleted({
           ticketNo: b.ticketNo,
           projectNo: b.projectNo ?? null,

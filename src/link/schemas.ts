@@ -105,6 +105,20 @@ export const windowStatusSchema = z.object({
 
 export const serviceCalledSchema = z.object({ ticketNo: ticketNoSchema });
 
+/**
+ * How far `completedAt` may lie from the kiosk clock (issue 18 item 6). The 7-day default (domain-rules §4)
+ * counts from the service's day, so a year-2000 time defaulted the service at once and a year-2999 one never.
+ * A window system reports a completion as it happens; 2 days back covers one that queued its calls over a
+ * night's outage and still leaves the citizen 5 of the 7 days, and 10 minutes ahead covers clock skew
+ * between the two systems without letting a service slip past the rule.
+ */
+export const COMPLETED_AT_MAX_AGE_MS = 2 * 86_400_000;
+export const COMPLETED_AT_MAX_AHEAD_MS = 10 * 60_000;
+
+export function completedAtInWindow(completedAt: number, now: number): boolean {
+  return completedAt >= now - COMPLETED_AT_MAX_AGE_MS && completedAt <= now + COMPLETED_AT_MAX_AHEAD_MS;
+}
+
 export const serviceCompletedSchema = z.object({
   ticketNo: ticketNoSchema,
   projectNo: code(64).nullish(),

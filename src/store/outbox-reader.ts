@@ -10,7 +10,7 @@ import { createPiiCipher } from '../crypto/pii-cipher.js';
 import { KioskError } from '../shared/errors/kiosk-error.js';
 import { STORE_ERRORS } from '../shared/errors/store.js';
 import type { OutboxItem } from '../sync/outbox-port.js';
-import { createPendingBatch, createRecordRebuilder } from './pending-batch.js';
+import { createPendingBatch, createRecordRebuilder, type UnreadableIdentity } from './pending-batch.js';
 
 export interface OutboxReader {
   nextBatch(limit: number): OutboxItem[];
@@ -18,7 +18,12 @@ export interface OutboxReader {
 }
 
 /** Opens an existing, already migrated store (the kiosk opened it first). Throws KioskError E2103 when it cannot. */
-export function openOutboxReader(options: { path: string; piiKey: Buffer }): OutboxReader {
+export function openOutboxReader(options: {
+  path: string;
+  piiKey: Buffer;
+  /** A record goes without an identity that cannot be decrypted; this hears its seq and code. */
+  onUnreadable?: UnreadableIdentity;
+}): OutboxReader {
   let db: Database.Database;
   try {
     db = new Database(options.path, { fileMustExist: true });
@@ -29,7 +34,11 @@ export function openOutboxReader(options: { path: string; piiKey: Buffer }): Out
     throw new KioskError(STORE_ERRORS.openFailed, undefined, undefined, { cause });
   }
   try {
-    const nextBatch = createPendingBatch(db, createRecordRebuilder(createPiiCipher(options.piiKey)));
+    const nextBatch = createPendingBatch(
+      db,
+      createRecordRebuilder(createPiiCipher(options.piiKey)),
+      options.onUnreadable,
+    );
     return {
       nextBatch,
       close: () => db.close(),

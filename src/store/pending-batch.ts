@@ -7,6 +7,8 @@ import type Database from 'better-sqlite3';
 import type { PiiCipher } from '../crypto/pii-cipher.js';
 import { PII_FIELDS, type ProvinceRecord } from '../shared/province-record.js';
 import type { OutboxItem } from '../sync/outbox-port.js';
+import { isKioskError } from '../shared/errors/kiosk-error.js';
+import { STORE_ERRORS } from '../shared/errors/store.js';
 
 type Pii = Partial<Pick<ProvinceRecord, (typeof PII_FIELDS)[number]>>;
 
@@ -40,8 +42,20 @@ export function createRecordRebuilder(cipher: PiiCipher) {
 
 export type RecordRebuilder = ReturnType<typeof createRecordRebuilder>;
 
-/** `nextBatch(limit)`: up to `limit` pending items in delivery order; delivered and dead items never appear. */
-export function createPendingBatch(db: Database.Database, rebuild: RecordRebuilder) {
+/** A record whose sealed identity could not be opened: it is delivered without it (issue 18 item 1). */
+export type UnreadableIdentity = (seq: number, code: string) => void;
+
+/**
+ * `nextBatch(limit)`: up to `limit` pending items in delivery order; delivered and dead items never appear.
+ * An identity that cannot be decrypted (lost or other key, altered ciphertext) costs that record its identity
+ * only: it goes without certKey/userName, which the chain leaves out of the hash anyway, and `onUnreadable`
+ * is told its seq and code. One bad row once threw for the whole batch and stopped delivery for good.
+ */
+export function createPendingBatch(
+  db: Database.Database,
+  rebuild: RecordRebuilder,
+  onUnreadable: UnreadableIdentity = () => undefined,
+) {
   const pending = db.prepare<
     [number],
     {
@@ -61,12 +75,26 @@ export function createPendingBatch(db: Database.Database, rebuild: RecordRebuild
        LEFT JOIN outbox_attempts a ON a.seq = p.seq
      ORDER BY p.bad DESC, p.seq LIMIT ?`,
   );
+  const rebuildOrStrip = (row: {
+    seq: number;
+    record_json: string;
+    hash: string;
+    pii_enc: string | null;
+  }) => {
+    if (row.pii_enc === null) return rebuild(row.record_json, row.hash, null);
+    try {
+      return rebuild(row.record_json, row.hash, row.pii_enc);
+    } catch (error) {
+      onUnreadable(row.seq, isKioskError(error) ? error.code : STORE_ERRORS.piiUnreadable.code);
+      return rebuild(row.record_json, row.hash, null);
+    }
+  };
   return (limit: number): OutboxItem[] =>
     pending.all(Math.max(0, Math.trunc(limit))).map((row) => ({
       seq: row.seq,
       ratingId: row.rating_id,
       bad: row.bad === 1,
-      record: rebuild(row.record_json, row.hash, row.pii_enc),
+      record: rebuildOrStrip(row),
       attempts: row.attempts,
       createdAt: row.created_at,
     }));

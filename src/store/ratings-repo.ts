@@ -11,8 +11,11 @@ import { canonicalRecord, createChainVerifier, type ChainRecord } from './chain.
 import { sm3Hex } from '../crypto/sm3.js';
 import { rethrowServiceRef, sqliteCode, type StoreContext } from './context.js';
 import { createRecordRebuilder, PII_OF } from './pending-batch.js';
-import { checkDraft, levelMatches } from './record-check.js';
+import { checkDraft, levelMatches, rowMatchesRecord, type VerifiedRow } from './record-check.js';
 import type { ChainStatus, CommitRatingInput, CommitResult, StoredRating } from './types.js';
+
+/** The flag of a rating stored with a time before the newest record's (the kiosk clock went back). */
+export const CLOCK_BACK_FLAG = 'clock-back';
 
 interface Link {
   seq: number;
@@ -22,7 +25,9 @@ interface Link {
 export function createRatingsRepo(ctx: StoreContext) {
   const { db, cipher } = ctx;
   const fullRecord = createRecordRebuilder(cipher);
-  const lastLinkStmt = db.prepare<[], Link>('SELECT seq, hash FROM ratings ORDER BY seq DESC LIMIT 1');
+  const lastLinkStmt = db.prepare<[], Link & { created_at: number }>(
+    'SELECT seq, hash, created_at FROM ratings ORDER BY seq DESC LIMIT 1',
+  );
   const insertPad = db.prepare(
     'INSERT OR IGNORE INTO pad_events (pad_serial, event_counter, at) VALUES (?, ?, ?)',
   );
@@ -43,21 +48,19 @@ export function createRatingsRepo(ctx: StoreContext) {
     `SELECT r.record_json, r.hash, ${PII_OF} AS pii_enc, r.level, r.created_at
      FROM ratings r LEFT JOIN services s ON s.id = r.service_id WHERE r.seq = ?`,
   );
-  const allStmt = db.prepare<
-    [],
-    {
-      seq: number;
-      rating_id: string;
-      level: string;
-      bad: number;
-      is_default: number;
-      record_json: string;
-      prev_hash: string;
-      hash: string;
-    }
-  >('SELECT seq, rating_id, level, bad, is_default, record_json, prev_hash, hash FROM ratings ORDER BY seq');
+  // Every column that reaches the record or a statistic, with the service row the rating claims (issue 18
+  // item 2: created_at, service_id, source and session_id were not compared, so a rating could be moved to
+  // another day or service without a break).
+  const allStmt = db.prepare<[], VerifiedRow>(
+    `SELECT r.seq, r.rating_id, r.level, r.bad, r.is_default, r.record_json, r.prev_hash, r.hash, r.created_at,
+       r.service_id, r.source, r.session_id, s.id AS s_id, s.completed_at AS s_completed_at,
+       s.service_number AS s_service_number, s.project_no AS s_project_no, s.rating_seq AS s_rating_seq,
+       s.session_id AS s_session_id
+     FROM ratings r LEFT JOIN services s ON s.id = r.service_id ORDER BY r.seq`,
+  );
 
-  let cached: Link = lastLinkStmt.get() ?? { seq: 0, hash: GENESIS_PREV_HASH };
+  const first = lastLinkStmt.get();
+  let cached: Link = first ? { seq: first.seq, hash: first.hash } : { seq: 0, hash: GENESIS_PREV_HASH };
 
   const commitTx = db.transaction((input: CommitRatingInput): CommitResult => {
     const { draft, level, at } = input;
@@ -71,8 +74,13 @@ export function createRatingsRepo(ctx: StoreContext) {
       }
     }
     // Re-read the last link inside the write lock: one index seek, and never trusts a stale cache.
-    const last = lastLinkStmt.get() ?? { seq: 0, hash: GENESIS_PREV_HASH };
+    const last = lastLinkStmt.get() ?? { seq: 0, hash: GENESIS_PREV_HASH, created_at: -Infinity };
     const record: ChainRecord = { ...draft, seq: last.seq + 1, prevHash: last.hash };
+    // A clock set back past the newest record (issue 18 item 6): the rating is taken, never refused, and
+    // flagged for review (domain-rules §7: flags travel with the rating, they never drop it).
+    if (at < last.created_at && !draft.flags.includes(CLOCK_BACK_FLAG)) {
+      record.flags = [...draft.flags, CLOCK_BACK_FLAG];
+    }
     let recordJson: string;
     try {
       recordJson = canonicalRecord(record);
@@ -171,7 +179,8 @@ export function createRatingsRepo(ctx: StoreContext) {
           record.ratingId === row.rating_id &&
           levelMatches(row.level, record.satisfaction) &&
           row.bad === (isBadLevel(row.level as LevelKey) ? 1 : 0) &&
-          row.is_default === (record.isDefault === '1' ? 1 : 0);
+          row.is_default === (record.isDefault === '1' ? 1 : 0) &&
+          rowMatchesRecord(row, record);
         const ok = verifier.push(columnsAgree ? record : { ...record, hash: '' });
         if (!ok) break;
       }

@@ -28,8 +28,13 @@ export function createStatsRepo(ctx: StoreContext) {
   const { db } = ctx;
   // Ratings by time: ratings_by_time (filled by catchUpTimeIndex, off the press path) up to the mark, and
   // the few ratings after the mark read directly, so every figure is exact however far behind the index is.
-  const IN_PERIOD = `(SELECT r.level, r.is_default FROM ratings_by_time t JOIN ratings r ON r.seq = t.seq
+  // An index row counts only as an exact copy of its rating's (created_at, seq) and only up to the mark, so a
+  // planted, duplicated or re-targeted row (issue 18 item 2) never moves or adds a rating; a deleted one is
+  // put back at open (rederiveTimeIndex).
+  const IN_PERIOD = `(SELECT r.level, r.is_default FROM ratings_by_time t
+       JOIN ratings r ON r.seq = t.seq AND r.created_at = t.created_at
        WHERE t.created_at >= @from AND t.created_at < @to
+         AND t.seq <= (SELECT value FROM marks WHERE name = '${TIME_MARK}')
      UNION ALL
      SELECT level, is_default FROM ratings
        WHERE seq > (SELECT value FROM marks WHERE name = '${TIME_MARK}') AND created_at >= @from AND created_at < @to)`;
@@ -61,6 +66,37 @@ export function createStatsRepo(ctx: StoreContext) {
     `INSERT INTO ratings_by_time (created_at, seq) SELECT created_at, seq FROM ratings WHERE seq > ? AND seq <= ?`,
   );
   const lastSeq = db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM ratings');
+  // The index against what it is derived from (open-time check): rows that copy no rating, and ratings up to
+  // the mark without their row. Each side is one index seek per row.
+  const plantedRows = db.prepare<[], { n: number }>(
+    `SELECT count(*) AS n FROM ratings_by_time t
+     WHERE NOT EXISTS (SELECT 1 FROM ratings r WHERE r.seq = t.seq AND r.created_at = t.created_at)`,
+  );
+  const missingRows = db.prepare<[number], { n: number }>(
+    `SELECT count(*) AS n FROM ratings r WHERE r.seq <= ?
+       AND NOT EXISTS (SELECT 1 FROM ratings_by_time t WHERE t.created_at = r.created_at AND t.seq = r.seq)`,
+  );
+  const dropPlanted = db.prepare(
+    `DELETE FROM ratings_by_time
+     WHERE NOT EXISTS (SELECT 1 FROM ratings r WHERE r.seq = ratings_by_time.seq AND r.created_at = ratings_by_time.created_at)`,
+  );
+  const putBack = db.prepare(
+    `INSERT OR IGNORE INTO ratings_by_time (created_at, seq) SELECT created_at, seq FROM ratings WHERE seq <= ?`,
+  );
+  const rederive = db.transaction((): { planted: number; missing: number; mark: number } | null => {
+    const top = lastSeq.get()!.seq ?? 0;
+    // A mark past the last rating (edited) would hide the ratings that follow it: brought back within range.
+    let mark = marks.get(TIME_MARK);
+    const markWasOff = mark > top || mark < 0;
+    if (markWasOff) mark = Math.max(0, Math.min(mark, top));
+    const planted = plantedRows.get()!.n;
+    const missing = missingRows.get(mark)!.n;
+    if (planted === 0 && missing === 0 && !markWasOff) return null;
+    dropPlanted.run();
+    putBack.run(mark);
+    if (markWasOff) marks.set(TIME_MARK, mark);
+    return { planted, missing, mark };
+  });
   const catchUp = db.transaction((): number => {
     const from = marks.get(TIME_MARK);
     // Bounded: after a migration or a long backlog fill, the index catches up over several idle ticks
@@ -112,5 +148,10 @@ export function createStatsRepo(ctx: StoreContext) {
     // Derived data without its own fsync: a step lost to a power cut is redone (its mark rolls back with it),
     // and during a backlog drain an fsync'd step every 5 s held the main thread up to 3 ms (drain benchmark).
     catchUpTimeIndex: (): number => withoutFsync(db, () => catchUp.immediate()),
+    /**
+     * Open-time check of the derived index (domain-rules §6: statistics are derived, never edited): re-derives
+     * it when a row copies no rating or a rating up to the mark lacks its row; answers what was found, or null.
+     */
+    rederiveTimeIndex: () => rederive.immediate(),
   };
 }

@@ -89,7 +89,12 @@ function assemble(
   const openSessions = createOpenSessionsRepo(ctx);
   const highWater = openHighWater(`${path}.hw`, sealing.rollbackKey);
   const findings: StoreFinding[] = [];
-  const newestAt = db.prepare<[], { at: number }>('SELECT created_at AS at FROM ratings ORDER BY seq DESC LIMIT 1');
+  // The latest rating time, whatever its seq (a clock set back stores later seqs at earlier times): the time
+  // index's last entry by its key, and the few ratings after its mark.
+  const newestAt = db.prepare<[], { at: number | null }>(
+    `SELECT max(at) AS at FROM (SELECT max(created_at) AS at FROM ratings_by_time
+       UNION ALL SELECT max(created_at) FROM ratings WHERE seq > (SELECT value FROM marks WHERE name = 'index.time'))`,
+  );
 
   let status: ChainStatus = ratings.verify(now());
   const recordedHigh = highWater.value;

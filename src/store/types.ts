@@ -11,6 +11,17 @@ export interface StoreOptions {
   piiKey: Buffer;
   /** Clock for the open-time chain check; defaults to Date.now. */
   now?: () => number;
+  /**
+   * Key of the sealed rollback mark (`<db>.hw`, high-water.ts), derived from the device's sealed key; without
+   * one the mark is kept unsealed (store tests, tools).
+   */
+  rollbackKey?: Buffer;
+}
+
+/** Something the open-time checks found besides the chain (E2230 index re-derived, E2231 rollback mark). */
+export interface StoreFinding {
+  code: string;
+  detail: Record<string, unknown>;
 }
 
 export type { ServiceKey, ServiceNode } from '../rating-path/service-key.js';
@@ -150,6 +161,10 @@ export interface KioskStore extends OutboxPort, DefaultRatingPort, CataloguePort
   catchUpTimeIndex(): number;
   chainStatus(): ChainStatus;
   verifyChain(now: number): ChainStatus;
+  /** What the open-time checks found and reported (audit trail too); empty when all was well. */
+  findings(): StoreFinding[];
+  /** created_at of the last committed rating (clock-back detection, diagnostics), or null when none. */
+  newestRatingAt(): number | null;
   findService(key: ServiceKey): ServiceRow | undefined;
   insertService(input: NewService): ServiceRow;
   getService(id: number): ServiceRow | undefined;

@@ -166,7 +166,7 @@ describe('window link under held connections and odd requests', () => {
           held.push(await hold(`127.0.1.${a + 1}`, postHead('/v1/service/completed', 261_000), body));
         }
       }
-      // 256 × 261 KB = 67 MB offered; the budget holds 32 MiB, so about half are refused as soon as it is full.
+      // 256 × 261 KB = 67 MB offered; the budget holds 20 MiB, so about half are refused as soon as it is full.
       const busy = await until(
         'bodies over the budget to be refused',
         async () => {

@@ -1,5 +1,6 @@
 /** Shared fixtures for the store tests: temp directories, a fixed PII key, record drafts and services. */
 import { createHash, randomUUID } from 'node:crypto';
+import { formatRecordTime } from '../../src/sync/time.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +64,20 @@ export function draft(level: LevelKey, extra: Partial<RecordDraft> = {}): Record
   return d;
 }
 
+/** A draft whose times are those of the row it will be committed as (`at`) and of its service. */
+export function draftFor(
+  level: LevelKey,
+  at: number,
+  service: { completedAt: number },
+  extra: Partial<RecordDraft> = {},
+): RecordDraft {
+  return draft(level, {
+    assessTime: formatRecordTime(at),
+    serviceTime: formatRecordTime(service.completedAt),
+    ...extra,
+  });
+}
+
 let ticket = 0;
 export function newService(extra: Partial<NewService> = {}): NewService {
   ticket += 1;
@@ -107,7 +122,12 @@ export function rateNewService(
   const result = store.commitRating({
     serviceId: service.id,
     level,
-    draft: draft(level, rest),
+    // The record names the time and service the row does (the chain check compares them, record-check.ts).
+    draft: draft(level, {
+      assessTime: formatRecordTime(at),
+      serviceTime: formatRecordTime(service.completedAt),
+      ...rest,
+    }),
     source: 'pad',
     sessionId: service.sessionId,
     at,

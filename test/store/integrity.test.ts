@@ -85,7 +85,8 @@ describe('chain verification at open', () => {
       ).run(record.ratingId, canonicalRecord(record), prev.hash, recordHash(prev.hash, record));
     });
     const store = open(t.dbPath);
-    expect(store.chainStatus()).toMatchObject({ ok: false, brokenAt: 4, code: 'E2201' });
+    // The forged row names no service and a time its record does not: caught at its own seq.
+    expect(store.chainStatus()).toMatchObject({ ok: false, brokenAt: 3, code: 'E2201' });
     store.close();
   });
 

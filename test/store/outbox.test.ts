@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KioskStore } from '../../src/store/types.js';
 import {
   draft,
+  draftFor,
   ID_NUMBER,
   NAME,
   newService,
@@ -100,7 +101,7 @@ describe('outbox', () => {
     store.commitRating({
       serviceId: s1.id,
       level: 'basic',
-      draft: draft('basic'),
+      draft: draftFor('basic', 1, s1),
       source: 'pad',
       sessionId: null,
       at: 1,
@@ -108,7 +109,7 @@ describe('outbox', () => {
     store.commitRating({
       serviceId: s2.id,
       level: 'basic',
-      draft: draft('basic'),
+      draft: draftFor('basic', 2, s2),
       source: 'pad',
       sessionId: null,
       at: 2,
@@ -133,7 +134,7 @@ describe('outbox', () => {
     store.commitRating({
       serviceId: s.id,
       level: 'satisfied',
-      draft: draft('satisfied'),
+      draft: draftFor('satisfied', 1, s),
       source: 'pad',
       sessionId: null,
       at: 1,

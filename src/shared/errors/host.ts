@@ -97,4 +97,9 @@ export const HOST_ERRORS = defineCodes({
     name: 'host.demo-leftover',
     help: 'A simulator process or temp folder left by an earlier demo run (crash or SIGKILL) could not be removed at start; see the log line for the pid and folder.',
   },
+  alreadyRunning: {
+    code: 'E8070',
+    name: 'host.already-running',
+    help: 'Another kiosk process (its pid is in the log line and in kiosk.lock) already runs on this data directory; this one stopped without touching it. Stop the other one first; a lock left by a killed process is taken over by itself.',
+  },
 });

@@ -40,7 +40,7 @@ export const STORE_ERRORS = defineCodes({
   piiKeyMissing: {
     code: 'E2301',
     name: 'store.pii-key-missing',
-    help: 'The key that encrypts ID numbers at rest is missing; encrypted identities cannot be read.',
+    help: 'The key that encrypts ID numbers at rest (pii.key in the data directory) is missing while the database holds identities sealed with it: restore pii.key from the device backup (mode 0600) and restart. Meanwhile ratings are taken and records are sent without the identities that cannot be read; no new key was written.',
   },
   invalidRecord: {
     code: 'E2205',
@@ -76,5 +76,20 @@ export const STORE_ERRORS = defineCodes({
     code: 'E2204',
     name: 'store.rolled-back',
     help: 'The database is older than the last sequence number this device recorded: the file was rolled back to an older copy.',
+  },
+  derivedIndexRebuilt: {
+    code: 'E2230',
+    name: 'store.derived-index-rebuilt',
+    help: 'The statistics index (ratings_by_time) did not match the ratings it is derived from (edited outside the kiosk); it was re-derived from the ratings and the day figures are exact again. Report it for review.',
+  },
+  rollbackMarkInvalid: {
+    code: 'E2231',
+    name: 'store.rollback-mark-invalid',
+    help: 'The sealed rollback mark beside the database (kiosk.sqlite.hw) is missing, altered or sealed by another device, so a rollback of the file cannot be ruled out. Report it for review; the mark is re-sealed from the current database.',
+  },
+  clockBack: {
+    code: 'E2232',
+    name: 'store.clock-back',
+    help: 'The kiosk clock is earlier than the newest stored rating (the clock was set back). Ratings are still taken and flagged clock-back; set the clock right (NTP).',
   },
 });

@@ -8,6 +8,8 @@ import { migration0003 } from './0003-pii-erase-indexes.js';
 import { migration0004 } from './0004-outbox-age-index.js';
 import { migration0005 } from './0005-lean-commit.js';
 import { migration0006 } from './0006-unique-rating-id.js';
+import { migration0007 } from './0007-window-state.js';
+import { migration0008 } from './0008-derived-stats.js';
 import { migration0009 } from './0009-service-key.js';
 import type { Migration } from './types.js';
 
@@ -20,7 +22,8 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0004,
   migration0005,
   migration0006,
-  // 0007 and 0008 (other engineers' steps) go in here, before 0009.
+  migration0007,
+  migration0008,
   migration0009,
 ];
 

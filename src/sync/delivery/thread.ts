@@ -25,7 +25,53 @@ const post = (message: ThreadMessage) => port.postMessage(message);
 moveCallingThreadToBackground(data.background, createRequire(import.meta.url));
 
 const now = () => Date.now() + data.clockOffsetMs;
-const reader = openOutboxReader({ path: data.dbPath, piiKey: Buffer.from(data.piiKey) });
+/**
+ * Records whose sealed identity cannot be decrypted (lost pii.key, altered ciphertext; issue 18 item 1), by seq
+ * → code, until the main thread has made each a dead letter. They never reach the province: its profile wants
+ * the identity fields all or none, and the hashed record names the document type. As dead letters they are
+ * kept and can be resent once the right key is back; meanwhile they never hold up the rest of the queue.
+ */
+const unreadable = new Map<number, string>();
+const newlyUnreadable: number[] = [];
+const reader = openOutboxReader({
+  path: data.dbPath,
+  piiKey: Buffer.from(data.piiKey),
+  onUnreadable: (seq, code) => {
+    if (unreadable.has(seq)) return;
+    unreadable.set(seq, code);
+    newlyUnreadable.push(seq);
+    // Seq and code only: never the ciphertext.
+    post({ t: 'log', event: 'sync.identity-unreadable', details: { seq, code } });
+  },
+});
+
+/** The next `limit` records that can be sent, reading past the unreadable ones, which become dead letters. */
+function nextSendable(limit: number): ReturnType<typeof reader.nextBatch> {
+  for (;;) {
+    const want = limit + unreadable.size;
+    const rows = reader.nextBatch(want);
+    const sendable = rows.filter((item) => !unreadable.has(item.seq));
+    // Every row read is known now; rows found unreadable in this read grew the set, so read again past them.
+    if (rows.length < want || sendable.length >= limit || newlyUnreadable.length === 0) {
+      for (const seq of newlyUnreadable.splice(0)) deadLetter(seq);
+      return sendable.slice(0, limit);
+    }
+    for (const seq of newlyUnreadable.splice(0)) deadLetter(seq);
+  }
+}
+
+function deadLetter(seq: number): void {
+  const code = unreadable.get(seq) ?? 'E2302';
+  call({
+    op: 'markDead',
+    seq,
+    code,
+    message: 'identity cannot be decrypted (pii.key lost or data altered)',
+  }).then(
+    () => unreadable.delete(seq),
+    () => unreadable.delete(seq), // read again next time, and tried again
+  );
+}
 const adapter = createNationalTemplateAdapter({ ...data.province, now, encryptor: inlineSm2Encryptor });
 
 let nextCall = 0;
@@ -40,7 +86,7 @@ function call(request: StoreCall): Promise<StoreAnswer> {
 
 /** The queue as the worker sees it: reads here, writes stamped and made by the main thread with its clock. */
 const queue: OutboxQueue = {
-  nextBatch: (limit) => reader.nextBatch(limit),
+  nextBatch: (limit) => nextSendable(limit),
   markDelivered: async (results) => {
     await call({ op: 'markDelivered', results: [...results] });
   },
