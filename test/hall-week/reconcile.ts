@@ -50,7 +50,7 @@ export interface Problem {
 
 /** Where a device's side of the week stands beyond the records (kiosk diagnostics, province ledger). */
 export interface DeviceTally {
-  /** `abandonedBad` of the device's last heartbeat, or null when none arrived. */
+  /** Abandoned 差评 the kiosk counts (`abandonedBad` of its daily summaries, as its heartbeat reports it). */
   abandonedReported: number | null;
   /** Records the province refused (kiosk dead letters, or the province's own rejection log). */
   rejected: number;
@@ -154,7 +154,7 @@ const TABLE_COLUMNS = [
   'services reported',
   'rated (expected/at province)',
   'defaults (expected/at province)',
-  'abandoned (expected/heartbeat)',
+  'abandoned (expected/kiosk count)',
   'missing',
   'unexpected',
   'wrong level',
@@ -291,7 +291,7 @@ export function reconcile(
       problems.push({
         kind: 'abandoned-count',
         subject: deviceId,
-        detail: `heartbeat abandonedBad ${t.abandonedReported ?? 'absent'}, expected ${expectedAbandoned}`,
+        detail: `abandonedBad ${t.abandonedReported ?? 'absent'}, expected ${expectedAbandoned}`,
         item: null,
       });
   }
