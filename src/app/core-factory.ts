@@ -27,7 +27,9 @@ import { CONFIG_ERRORS, HOST_ERRORS, KioskError, STORE_ERRORS } from '../shared/
 import { openStore, type KioskStore } from '../store/index.js';
 import { demoConfig, loadOrCreateDemoSecrets, prepareDemoSimulators } from './demo.js';
 import { KioskCore } from './kiosk-core.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, droppedLogLines, type Logger } from './logger.js';
+import { installProcessGuards } from './process-guards.js';
+import { listenerErrorCount } from '../shared/listener-errors.js';
 import { dataPaths, type DataPaths } from './paths.js';
 import { startSyncServices, type SyncServices } from './sync-wiring.js';
 import { startDemoProvince, type DemoProvince } from './demo-province.js';
@@ -94,6 +96,8 @@ export async function createKioskCore(options: CoreOptions): Promise<RunningCore
   const startedAt = Date.now();
   const now = options.now ?? Date.now;
   const log = options.log ?? createLogger();
+  // Listener errors and unhandled rejections go to this logger (redacted, coded) and never end the process.
+  installProcessGuards(log);
   const paths = dataPaths(options.dataDir);
   ensureDataDir(paths.dir);
   // One kiosk per data directory, whichever host starts it (issue 18 item 5): E8070 for the second.
@@ -161,6 +165,18 @@ export async function createKioskCore(options: CoreOptions): Promise<RunningCore
       log({ level: 'error', code: finding.code, msg: `store check at open: ${finding.code}` });
     const integrity = () => integrityProblems({ piiKeyLost: pii.kind === 'lost', store, now: now() });
     cleanups.push(() => store.close());
+    // domain-rules §2 r2: sessions a stop left open (shut-down, crash, power cut) close as unrated at their own
+    // open time, before the default job (startSyncServices) looks for unrated services to default.
+    const leftOpen = store.closeLeftOpenSessions();
+    if (leftOpen > 0) {
+      log({ level: 'info', msg: `${leftOpen} session(s) left open by the last stop closed as unrated` });
+      store.audit({
+        at: now(),
+        actor: 'kiosk',
+        action: 'sessions.closed-at-start',
+        detail: { count: leftOpen },
+      });
+    }
     // Idle maintenance (time index, high-water mark, WAL checkpoint) runs here, between ratings, never
     // inside a commit (see openStore).
     // Once now as well: its checkpoint thread starts before anyone presses (starting a thread takes the main
@@ -207,7 +223,16 @@ export async function createKioskCore(options: CoreOptions): Promise<RunningCore
         now,
         devices: () => devices?.snapshot() ?? [],
         integrity,
-        sync: () => ({ ...sync.diagnostics(), cspViolations: core?.cspViolationCount() ?? 0 }),
+        sync: () => ({
+          ...sync.diagnostics(),
+          cspViolations: core?.cspViolationCount() ?? 0,
+          // issue 15 item 7: failures that are survived, so a technician can see them.
+          failures: {
+            ratingCommits: core?.commitFailureCount() ?? 0,
+            logLinesDropped: droppedLogLines(),
+            listenerErrors: listenerErrorCount(),
+          },
+        }),
       });
     // Admin screens (admin-service.ts). Demo: the config service refuses admin edits on an unprovisioned
     // device, so a PIN set there is kept in memory only (asked again after a restart).

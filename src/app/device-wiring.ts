@@ -14,6 +14,7 @@ import { padFeedback, samePadFeedback } from './pad-feedback.js';
 import type { PadLed } from '../../drivers/pad/pad-types.js';
 import type { Logger } from './logger.js';
 import type { AdminPadPort } from './admin-service.js';
+import { KioskError, SESSION_ERRORS } from '../shared/errors/index.js';
 
 export interface DeviceServices {
   pad: {
@@ -85,14 +86,18 @@ export async function startDevices(options: {
   let pad: PadDriver | null = null;
   if (isPhysical(padConfig)) {
     pad = new PadDriver();
-    pad.on('rating', (e) =>
-      core.padRating({
+    pad.on('rating', (e) => {
+      const stored = core.padRating({
         padSerial: e.padSerial,
         eventCounter: e.eventCounter,
         padSessionId: e.padSessionId,
         key: e.key,
-      }),
-    );
+      });
+      // Commit first, then ACK (issue 15 item 7): a listener that throws makes the driver NAK the RATING
+      // (busy) instead of ACKing it, so the pad keeps it and sends it again. The failure itself was logged
+      // and counted by the session controller (E7050).
+      if (!stored) throw new KioskError(SESSION_ERRORS.commitFailed);
+    });
     pad.on('key', (e) => core.padKeyEvent(e.key, e.down));
     pad.on('error', (e) => log({ level: 'warn', code: e.code, msg: 'pad error' }));
     supervisors.push(new DeviceSupervisor({ kind: 'pad', config: padConfig, driver: pad }));

@@ -29,7 +29,11 @@ import { CardNotice } from './card-notice.js';
 import { OpeningHoursGate } from './opening-hours-gate.js';
 import { catalogueRefFrom, citizenRefFor } from './session-inputs.js';
 import { buildView } from './view-builder.js';
-import { initialWindowState, starsFromSatisfaction, type WindowState } from './window-state.js';
+import { starsFromSatisfaction, windowStateFrom, withStatus, type WindowState } from './window-state.js';
+import { reportListenerError } from '../shared/listener-errors.js';
+import { SESSION_ERRORS } from '../shared/errors/index.js';
+import type { SessionInput } from '../session/index.js';
+import type { FeedResult } from './session-controller.js';
 import { maskIdNumber, maskName } from '../../drivers/idcard/mask.js';
 import { adminApi, type AdminService } from './admin-service.js';
 
@@ -66,7 +70,10 @@ const STAR_WINDOW_MS = 30 * 24 * 3600 * 1000;
 export class KioskCore implements LinkBackend {
   readonly provider: KioskApiProvider;
   private readonly controller: SessionController;
-  private readonly window: WindowState = initialWindowState();
+  /** Resumed from the store at start and written there on every change (domain-rules §11). */
+  private window: WindowState;
+  /** Set when the citizen's last press could not be saved (E7050): the rate screen asks to press again. */
+  private saveFailed: { code: string } | null = null;
   private readonly viewListeners = new Set<(view: KioskView) => void>();
   private readonly linkListeners = new Set<(event: LinkEvent) => void>();
   private language: Language;
@@ -92,6 +99,7 @@ export class KioskCore implements LinkBackend {
   private readonly csp: CspReporter;
 
   constructor(private deps: KioskCoreDeps) {
+    this.window = windowStateFrom(deps.store.windowState());
     this.intake = createServiceIntake({
       store: deps.store,
       defaultStaff: () => this.deps.config.window.defaultStaff,
@@ -135,7 +143,7 @@ export class KioskCore implements LinkBackend {
       () => this.deps.config.openingHours,
       deps.now,
       () => {
-        this.controller.feed({ type: 'window.status', at: this.deps.now(), status: this.effectiveStatus() });
+        this.feedSession({ type: 'window.status', at: this.deps.now(), status: this.effectiveStatus() });
         this.publish();
       },
     );
@@ -164,6 +172,11 @@ export class KioskCore implements LinkBackend {
     return this.csp.count();
   }
 
+  /** Session writes (rating commits, closes) that failed since start, for diagnostics (E7050). */
+  commitFailureCount(): number {
+    return this.controller.writeFailures;
+  }
+
   currentConfig(): KioskConfig {
     return this.deps.config;
   }
@@ -187,7 +200,7 @@ export class KioskCore implements LinkBackend {
       const service = this.deps.store.getService(session.service.serviceId);
       if (service) projectNo = this.deps.projectNoFor(service);
     }
-    const view = buildView({
+    const built = buildView({
       version: this.viewVersion,
       now: this.deps.now(),
       config: this.deps.config,
@@ -203,6 +216,7 @@ export class KioskCore implements LinkBackend {
       thanksUntil: this.thanks.shownUntil,
       cardNotice: this.cardNotice.current,
     });
+    const view: KioskView = { ...built, saveFailed: session ? this.saveFailed : null };
     // While the admin screens are open no rating session is shown (one opening closes them, see onEffect).
     const admin = this.deps.admin?.view() ?? null;
     return admin ? { ...view, screen: 'admin', session: null, thanksUntil: null, admin } : view;
@@ -215,7 +229,7 @@ export class KioskCore implements LinkBackend {
 
   staffSignOut(): void {
     const staffId = this.window.clerk?.staffId ?? null;
-    this.window.clerk = null;
+    this.changeWindow({ ...this.window, clerk: null });
     this.audit.record(staffId ? `staff:${staffId}` : 'link', {
       type: 'staff.sign-out',
       staffId,
@@ -225,14 +239,13 @@ export class KioskCore implements LinkBackend {
   }
 
   setWindowStatus(status: WindowStatus, message: string | null): void {
-    this.window.status = status;
-    this.window.pauseMessage = status === 'paused' ? message : null;
-    this.controller.feed({ type: 'window.status', at: this.deps.now(), status: this.effectiveStatus() });
+    this.changeWindow(withStatus(this.window, status, message));
+    this.feedSession({ type: 'window.status', at: this.deps.now(), status: this.effectiveStatus() });
     this.publish();
   }
 
   serviceCalled(ticketNo: string): void {
-    this.window.calledTicket = ticketNo;
+    this.changeWindow({ ...this.window, calledTicket: ticketNo });
     this.publish();
   }
 
@@ -246,7 +259,7 @@ export class KioskCore implements LinkBackend {
     const row = this.intake.record(input, this.window.clerk, now);
     const citizen = input.citizen ? citizenIdentityOf(input.citizen) : null;
     this.padSessionCounter = (this.padSessionCounter % 0xfffffffe) + 1;
-    const result = this.controller.feed({
+    const result = this.feedSession({
       type: 'service.completed',
       at: now,
       service: {
@@ -259,7 +272,7 @@ export class KioskCore implements LinkBackend {
       catalogue: catalogueRefFrom(this.deps.catalogue.current()),
     });
     if (result.refused) throw new KioskError(LINK_ERRORS.windowNotOpen, result.refused.message);
-    this.window.calledTicket = null;
+    this.changeWindowAfterTheFact({ ...this.window, calledTicket: null });
     this.publish();
     return { sessionId: row.sessionId, created: true };
   }
@@ -295,16 +308,21 @@ export class KioskCore implements LinkBackend {
   }
 
   // ── Devices ─────────────────────────────────────────────────────────────────────────────────────
-  /** A RATING from an RP/1 pad; replays of a (pad serial, event counter) already stored count once. */
-  padRating(input: { padSerial: string; eventCounter: number; padSessionId: number; key: number }): void {
-    if (this.deps.store.padEventSeen(input.padSerial, input.eventCounter)) return;
+  /**
+   * A RATING from an RP/1 pad; replays of a (pad serial, event counter) already stored count once. Answers
+   * false when it could not be stored (E7050): the wiring then lets the driver NAK it instead of ACKing, so
+   * the pad keeps it (commit first, then ACK: issue 15 item 7).
+   */
+  padRating(input: { padSerial: string; eventCounter: number; padSessionId: number; key: number }): boolean {
+    if (this.deps.store.padEventSeen(input.padSerial, input.eventCounter)) return true;
     const level = this.levelForKey(input.key);
-    if (!level) return;
-    this.controller.feed(
+    if (!level) return true;
+    const result = this.feedSession(
       { type: 'press', at: this.deps.now(), level, source: 'pad', padSessionId: input.padSessionId },
       { padSerial: input.padSerial, eventCounter: input.eventCounter },
     );
     this.publish();
+    return !result.writeFailed;
   }
 
   /** An ID card read on the kiosk's own reader: makes the open session real-name (domain-rules §5). */
@@ -331,7 +349,7 @@ export class KioskCore implements LinkBackend {
     });
     const now = this.deps.now();
     this.deps.store.setServiceCitizen(session.service.serviceId, citizen);
-    this.controller.feed({
+    this.feedSession({
       type: 'citizen.identified',
       at: now,
       citizen: citizenRefFor(session.service.serviceId, citizen, 'reader', now, this.deps.store),
@@ -367,12 +385,46 @@ export class KioskCore implements LinkBackend {
     clerk: { staffId: string; name: string; title: string | null; photo: string | null },
     via: 'link' | 'card',
   ): void {
-    this.window.clerk = clerk;
+    this.changeWindow({ ...this.window, clerk });
     this.audit.record(`staff:${clerk.staffId}`, { type: 'staff.sign-in', staffId: clerk.staffId, via });
     this.publish();
   }
 
   // ── internals ───────────────────────────────────────────────────────────────────────────────────
+  /**
+   * Every session input goes through here: a failed write (E7050) is shown to the citizen until a later
+   * input is stored, and the session stays open (session-controller.ts).
+   */
+  private feedSession(
+    input: SessionInput,
+    padEvent?: { padSerial: string; eventCounter: number },
+  ): FeedResult {
+    const result = this.controller.feed(input, padEvent);
+    if (result.writeFailed) this.saveFailed = { code: SESSION_ERRORS.commitFailed.code };
+    else if (result.effects.length > 0) this.saveFailed = null;
+    return result;
+  }
+
+  /**
+   * The window's next state goes to disk first, then to memory (domain-rules §11): a write that fails (disk
+   * full) leaves both as they were and the window-system call answers an error instead of a state that a
+   * restart would forget.
+   */
+  private changeWindow(next: WindowState): void {
+    this.deps.store.saveWindowState(next, this.deps.now());
+    this.window = next;
+  }
+
+  /** For a change that follows something already done (a session opened): kept in memory even if not on disk. */
+  private changeWindowAfterTheFact(next: WindowState): void {
+    this.window = next;
+    try {
+      this.deps.store.saveWindowState(next, this.deps.now());
+    } catch (error) {
+      reportListenerError('window state write after a session opened', error);
+    }
+  }
+
   private levelForKey(key: number): LevelKey | null {
     const levels = this.deps.config.devices.keyLevels ?? DEFAULT_KEY_LEVELS;
     return levels[key - 1] ?? null;
@@ -422,13 +474,26 @@ export class KioskCore implements LinkBackend {
   }
 
   private emitLink(event: LinkEvent): void {
-    for (const listener of this.linkListeners) listener(event);
+    for (const listener of this.linkListeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        // One subscriber's failure (an event stream) must not undo or hide a change already stored.
+        reportListenerError(`window-link ${event.type} listener`, error);
+      }
+    }
   }
 
   private publish(): void {
     this.viewVersion += 1;
     const view = this.view();
-    for (const listener of this.viewListeners) listener(view);
+    for (const listener of this.viewListeners) {
+      try {
+        listener(view);
+      } catch (error) {
+        reportListenerError('view listener', error);
+      }
+    }
   }
 
   private createApi(): KioskApi {
@@ -436,7 +501,7 @@ export class KioskCore implements LinkBackend {
       ...citizenApi({
         view: async () => this.view(),
         now: this.deps.now,
-        feed: (input) => this.controller.feed(input).refused,
+        feed: (input) => this.feedSession(input).refused,
         publish: () => this.publish(),
         languages: () => this.deps.config.ui.languages,
         keyboardMap: () => this.deps.config.devices.keyboardMap,

@@ -98,6 +98,11 @@ export interface KioskView {
   audio?: AudioSettings;
   /** Set (and `screen` is `admin`) while the technician's screens are open; absent or null otherwise. */
   admin?: AdminView | null;
+  /**
+   * Set while a session is open and the citizen's last press could not be saved (E7050, disk full or
+   * read-only storage): the rate screen asks to press again. Absent from an older core.
+   */
+  saveFailed?: { code: string } | null;
   /** Set (and `screen` is `setup`) on an unprovisioned device in setup mode; absent otherwise. */
   setup?: SetupView | null;
   /**
