@@ -21,7 +21,7 @@ import {
   type SecurityKiosk,
 } from '../support/security/kiosk.js';
 
-const CITIZEN = { certKey: '460100199001011230', userName: '李四' };
+const CITIZEN = { certType: 'id-card', certKey: '460100199001011230', userName: '李四' };
 const shanghaiToday = (): string =>
   new Intl.DateTimeFormat('en-CA', {
     timeZone: 'Asia/Shanghai',
