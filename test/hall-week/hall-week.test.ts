@@ -91,8 +91,8 @@ describe('a simulated hall week', () => {
         // take 565 ms of kiosk time and trip its reply timeouts (E5008); the week is not about UART timing.
         // (`baudRate: undefined` overrides the simulator's 115200 pacing; the pty itself stays at 115200.)
         const reader = new ReaderSimulator({ kind: 'pty', name: `reader-${spec.key}`, baudRate: undefined });
+        sims.push(pad, reader); // before starting: afterAll stops what a failed start left running
         await Promise.all([pad.start(), reader.start()]);
-        sims.push(pad, reader);
         const dataDir = path.join(root, spec.windowNo);
         fs.mkdirSync(dataDir, { mode: 0o700 });
         const linkPort = await freePort();
