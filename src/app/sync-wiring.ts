@@ -71,10 +71,11 @@ export function startSyncServices(options: SyncWiringOptions): SyncServices {
   // The catalogue and the heartbeat are a request every few minutes or hours: they run here, their SM2 on
   // the delivery thread.
   const adapter = createNationalTemplateAdapter({ ...province, now, encryptor: worker.encryptor });
+  const builtinCatalogue = readBuiltinCatalogue(assetPath('default-catalogue.json'));
   const catalogue = createCatalogueService({
     adapter,
     port: store,
-    builtin: readBuiltinCatalogue(assetPath('default-catalogue.json')),
+    builtin: builtinCatalogue,
     now,
     log: syncLog,
   });
@@ -85,6 +86,10 @@ export function startSyncServices(options: SyncWiringOptions): SyncServices {
     store,
     config: () => config,
     randomBytes,
+    catalogue: {
+      builtin: builtinCatalogue,
+      provinceVersion: () => (catalogue.status().source === 'builtin' ? null : catalogue.current().version),
+    },
     onCommitted: () => worker.notify(),
   });
 

@@ -14,6 +14,7 @@ import { uuidv7, type RandomBytes } from '../sync/uuidv7.js';
 import { withoutPii } from '../shared/province-record.js';
 import type { LevelKey } from '../shared/levels.js';
 import type { KioskStore, PadEventRef } from '../store/types.js';
+import { reasonsOnWire, type BuiltinCatalogue } from './builtin-reasons.js';
 import { clerkOfStoredService, type Clerk } from './clerk.js';
 import { identityForRecord } from './identity.js';
 
@@ -36,6 +37,12 @@ export interface RatingCommitDeps {
   /** The configuration in force: the record's fixed fields, the certTypes table and `window.defaultStaff`. */
   config: () => RecordConfig & { window: { defaultStaff: Clerk } };
   randomBytes: RandomBytes;
+  /**
+   * The built-in catalogue, and the province catalogue version the kiosk knows now (null before its first
+   * download): a rating made with the built-in one carries neither its codes nor its version
+   * (builtin-reasons.ts, domain-rules §3 ⟨r2⟩).
+   */
+  catalogue: { builtin: BuiltinCatalogue; provinceVersion: () => string | null };
   /** After each commit (wire to the outbox worker's notify()). */
   onCommitted?: () => void;
 }
@@ -50,9 +57,12 @@ export function createRatingCommit(deps: RatingCommitDeps) {
     sessionId: string | null,
     padEvent?: PadEventRef,
   ): void {
+    // Built-in reasons become conforming text here, before the record is hashed and chained: it cannot be
+    // changed at send time (builtin-reasons.ts). Defaults pass too, so no built-in version is ever sent.
+    const wire = reasonsOnWire(rating, deps.catalogue.builtin, deps.catalogue.provinceVersion());
     // The identity (when there is one) stays sealed in the service row, which the rating refers to; the
     // draft keeps only what is hashed (userPageType included), so nothing is encrypted on the press path.
-    const draft = withoutPii(buildRecordDraft(rating, deps.config()));
+    const draft = withoutPii(buildRecordDraft({ ...rating, ...wire }, deps.config()));
     store.commitRating({
       serviceId,
       level: rating.level,

@@ -3,8 +3,12 @@
  * code it is sent under (domain-rules §4, §5, §11 ⟨r2⟩), read back as the delivery thread reads it.
  */
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRatingCommit, type CitizenIdentity } from '../../src/rating-path/index.js';
+import { NO_PROVINCE_CATALOGUE } from '../../src/rating-path/builtin-reasons.js';
+import { readBuiltinCatalogue } from '../../src/sync/catalogue.js';
 import { defaultRatingFor } from '../../src/sync/defaults.js';
 import type { KioskStore, NewService } from '../../src/store/types.js';
 import { newService, open, tempDir, type TempDir } from '../store/helpers.js';
@@ -29,11 +33,15 @@ afterEach(() => {
   t.cleanup();
 });
 
-const commit = () =>
+// The catalogue the kiosk ships, as the catalogue service reads it.
+const BUILTIN = readBuiltinCatalogue(path.join(import.meta.dirname, '../../assets/default-catalogue.json'));
+
+const commit = (provinceVersion: string | null = null) =>
   createRatingCommit({
     store,
     config: () => ({ ...recordConfig(), window: { defaultStaff: DEFAULT_STAFF } }),
     randomBytes: (n) => new Uint8Array(randomBytes(n)),
+    catalogue: { builtin: BUILTIN, provinceVersion: () => provinceVersion },
   });
 
 function rate(service: NewService, level: 'satisfied' | 'basic' = 'satisfied') {
@@ -116,5 +124,98 @@ describe('the rating commit', () => {
       source: 'pad',
     });
     expect(sent()[0]).toMatchObject({ userPageType: '111', certKey: legacy.certKey, userName: '张三' });
+  });
+
+  it('sends a 差评 made with the built-in catalogue with its item texts and no built-in code or version', () => {
+    const row = store.insertService(newService());
+    const [first, second] = BUILTIN.reasons.very_dissatisfied;
+    commit().commitCitizenRating({
+      serviceId: row.id,
+      sessionId: row.sessionId,
+      level: 'very_dissatisfied',
+      reasons: [first!.code, second!.code],
+      text: '窗口只开了一个',
+      catalogueVersion: BUILTIN.version,
+      at: row.completedAt + 5_000,
+      flags: [],
+      source: 'touch',
+    });
+    const [record] = sent();
+    expect(record).not.toHaveProperty('evalDetail');
+    expect(record).toMatchObject({
+      satisfaction: '1',
+      writingEvaluation: `${first!.text['zh-CN']}；${second!.text['zh-CN']}；窗口只开了一个`,
+      catalogueVersion: NO_PROVINCE_CATALOGUE,
+    });
+  });
+
+  it('names the province catalogue version the kiosk knows by commit time on a built-in rating, and leaves a province rating as it was', () => {
+    const builtinRow = store.insertService(newService());
+    const provinceRow = store.insertService(newService());
+    const base = { level: 'dissatisfied' as const, text: '', flags: [], source: 'touch' };
+    commit('hi-2026.1').commitCitizenRating({
+      ...base,
+      serviceId: builtinRow.id,
+      sessionId: builtinRow.sessionId,
+      reasons: ['501'],
+      catalogueVersion: BUILTIN.version,
+      at: builtinRow.completedAt + 5_000,
+    });
+    commit('hi-2026.1').commitCitizenRating({
+      ...base,
+      serviceId: provinceRow.id,
+      sessionId: provinceRow.sessionId,
+      reasons: ['501', '521'],
+      catalogueVersion: 'hi-2026.1',
+      at: provinceRow.completedAt + 5_000,
+    });
+    const [builtin, province] = sent();
+    expect(builtin).toMatchObject({ catalogueVersion: 'hi-2026.1', writingEvaluation: '等候时间过长' });
+    expect(builtin).not.toHaveProperty('evalDetail');
+    expect(province).toMatchObject({ catalogueVersion: 'hi-2026.1', evalDetail: '501,521' });
+    expect(province).not.toHaveProperty('writingEvaluation');
+  });
+
+  it('never puts a built-in code or the built-in version in any record, whatever built-in items and text are chosen', () => {
+    const levels = ['dissatisfied', 'very_dissatisfied'] as const;
+    let seq = 0; // one record per run, on a fresh store
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...levels),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 12 }),
+        fc.string({ maxLength: 150 }),
+        fc.constantFrom<string | null>(null, 'hi-2026.1'),
+        (level, picks, text, provinceVersion) => {
+          const items = BUILTIN.reasons[level];
+          const chosen = [...new Set(picks.map((i) => items[i % items.length]!))];
+          const row = store.insertService(newService());
+          commit(provinceVersion).commitCitizenRating({
+            serviceId: row.id,
+            sessionId: row.sessionId,
+            level,
+            reasons: chosen.map((r) => r.code),
+            text,
+            catalogueVersion: BUILTIN.version,
+            at: row.completedAt + 5_000,
+            flags: [],
+            source: 'touch',
+          });
+          seq += 1;
+          const record = store.getRating(seq)!.record;
+          expect(record).not.toHaveProperty('evalDetail');
+          expect(record.catalogueVersion).not.toBe(BUILTIN.version);
+          expect(record.catalogueVersion).toBe(provinceVersion ?? NO_PROVINCE_CATALOGUE);
+          const writing = record.writingEvaluation ?? '';
+          expect(Array.from(writing).length).toBeLessThanOrEqual(150);
+          // The chosen items that fit are there whole, first and in the order chosen (12 items with their
+          // separators do not all fit in 150), and the citizen's text follows them.
+          const texts = chosen.map((r) => r.text['zh-CN']);
+          const kept = texts.filter((t) => writing.split('；').includes(t));
+          expect(kept.length).toBeGreaterThan(0);
+          expect(writing.startsWith(kept.join('；'))).toBe(true);
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildRecordDraft, SATISFACTION_BY_LEVEL } from '../../src/sync/province/national-template/record.js';
+import {
+  buildRecordDraft,
+  composeWritingEvaluation,
+  SATISFACTION_BY_LEVEL,
+} from '../../src/sync/province/national-template/record.js';
 import {
   formatEnvelopeTime,
   formatRecordTime,
@@ -74,7 +78,7 @@ describe('Mapping a kiosk rating to the national-template/1 record', () => {
       dataSource: '046',
       isDefault: '0',
       flags: [],
-      catalogueVersion: 'builtin-1',
+      catalogueVersion: 'hi-2026.1',
     });
     for (const key of [
       'taskCode',
@@ -178,6 +182,40 @@ describe('Mapping a kiosk rating to the national-template/1 record', () => {
   it('keeps writingEvaluation within 150 characters', () => {
     const draft = buildRecordDraft(rating('dissatisfied', { text: '慢'.repeat(200) }), recordConfig());
     expect(Array.from(draft.writingEvaluation ?? '')).toHaveLength(150);
+  });
+});
+
+describe('Reasons chosen from the built-in catalogue go as text (domain-rules §3 r2)', () => {
+  const builtinRating = (reasonTexts: string[], text: string) =>
+    buildRecordDraft(
+      rating('very_dissatisfied', { reasons: [], reasonTexts, text, catalogueVersion: 'none' }),
+      recordConfig(),
+    );
+
+  it('sends no evalDetail and puts the item texts, joined with "；", before the citizen text in writingEvaluation', () => {
+    const draft = builtinRating(['等候时间过长', '业务不熟练'], '窗口只开了一个');
+    expect(draft).not.toHaveProperty('evalDetail');
+    expect(draft.writingEvaluation).toBe('等候时间过长；业务不熟练；窗口只开了一个');
+    expect(draft.catalogueVersion).toBe('none');
+  });
+
+  it('keeps writingEvaluation within 150 characters: whole item texts first, then the citizen text clipped', () => {
+    const draft = builtinRating(['等候时间过长', '业务不熟练'], '慢'.repeat(200));
+    const writing = draft.writingEvaluation ?? '';
+    expect(Array.from(writing)).toHaveLength(150);
+    expect(writing.startsWith('等候时间过长；业务不熟练；慢')).toBe(true);
+  });
+
+  it('leaves out an item text that would not fit whole and keeps the later ones that do', () => {
+    const long = '长'.repeat(60);
+    const writing = composeWritingEvaluation([long, long, long, '业务不熟练'], '');
+    expect(writing).toBe(`${long}；${long}；业务不熟练`);
+    expect(Array.from(writing).length).toBeLessThanOrEqual(150);
+  });
+
+  it('sends only the item texts when the citizen wrote nothing, and only the text when no item was chosen', () => {
+    expect(builtinRating(['等候时间过长'], '').writingEvaluation).toBe('等候时间过长');
+    expect(builtinRating([], '材料说明不清').writingEvaluation).toBe('材料说明不清');
   });
 });
 

@@ -35,8 +35,13 @@ export interface RatingForRecord {
   /** UUIDv7 made on the device (src/sync/uuidv7.ts). */
   ratingId: string;
   level: LevelKey;
-  /** Reason codes from the catalogue, in the order chosen. */
+  /** Reason codes from a province catalogue (of `catalogueVersion`), in the order chosen. */
   reasons: readonly string[];
+  /**
+   * Texts of items chosen from the built-in catalogue, in the order chosen: sent as text, never as their
+   * codes (domain-rules §3 ⟨r2⟩; rating-path/builtin-reasons.ts). Absent or empty for a province catalogue.
+   */
+  reasonTexts?: readonly string[];
   /** Free text, may be empty. */
   text: string;
   catalogueVersion: string;
@@ -82,6 +87,42 @@ function clip(text: string, max: number): string {
   return chars.length <= max ? text : chars.slice(0, max).join('');
 }
 
+/** Between item texts, and before the citizen's own text, in `writingEvaluation`. */
+export const REASON_TEXT_SEPARATOR = '；';
+
+const length = (text: string): number => Array.from(text).length;
+
+/**
+ * `writingEvaluation` for a rating: the built-in items' texts joined with "；", then the citizen's own text,
+ * at most `max` code points (profile "Record"). Whole item texts come first, in the order chosen, each kept
+ * only if it fits whole; the citizen's text then gets what is left and is clipped. WHY that order: an item
+ * is the reason the citizen picked (for a 差评 it is what makes the record acceptable, badNeeds
+ * codesOrText), and a clipped item would say something else; items are short (≤ 60 characters each,
+ * src/sync/catalogue.ts) while the free text alone may fill all 150, so letting it go first could drop
+ * every chosen reason. A clipped free text still says what its start said.
+ */
+export function composeWritingEvaluation(
+  reasonTexts: readonly string[],
+  text: string,
+  max: number = WRITING_MAX,
+): string {
+  const sep = length(REASON_TEXT_SEPARATOR);
+  const parts: string[] = [];
+  let used = 0;
+  for (const item of reasonTexts) {
+    if (item === '') continue;
+    const cost = length(item) + (parts.length > 0 ? sep : 0);
+    if (used + cost > max) continue;
+    parts.push(item);
+    used += cost;
+  }
+  if (text !== '') {
+    const room = max - used - (parts.length > 0 ? sep : 0);
+    if (room > 0) parts.push(clip(text, room));
+  }
+  return parts.join(REASON_TEXT_SEPARATOR);
+}
+
 /**
  * Builds the record without `seq`/`prevHash`/`hash` (the store appends it to the chain). Optional
  * fields are absent, never empty strings, when they do not apply (profile "Hash": absent fields are
@@ -125,6 +166,7 @@ export function buildRecordDraft(input: RatingForRecord, config: RecordConfig): 
     draft.certKey = citizen.certKey;
   }
   if (input.reasons.length > 0) draft.evalDetail = input.reasons.join(',');
-  if (present(input.text)) draft.writingEvaluation = clip(input.text, WRITING_MAX);
+  const writing = composeWritingEvaluation(input.reasonTexts ?? [], input.text);
+  if (present(writing)) draft.writingEvaluation = writing;
   return draft;
 }
