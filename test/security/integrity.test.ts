@@ -19,7 +19,7 @@ import type { ChainBreak } from '../../dev-tools/province-sim/ledger.js';
 import {
   adminGet,
   ApiClient,
-  freePort,
+  holdPort,
   queryDb,
   startProvince,
   startSecurityKiosk,
@@ -44,7 +44,8 @@ interface Rig {
 }
 
 async function rig(prefix: string): Promise<Rig> {
-  const port = await freePort();
+  const held = await holdPort();
+  const port = held.port;
   const r: Rig = {
     sec: await startSecurityKiosk(
       { session: { responseIntervalSec: 0 }, province: { baseUrl: `http://127.0.0.1:${port}` } },
@@ -54,13 +55,17 @@ async function rig(prefix: string): Promise<Rig> {
     province: null,
     ticket: 0,
     async provinceUp() {
-      r.province ??= await startProvince(r.sec.dataDir, r.sec.secrets, { port });
+      if (!r.province) {
+        await held.release();
+        r.province = await startProvince(r.sec.dataDir, r.sec.secrets, { port });
+      }
       await linkCall(r.sec.info, 'POST', '/v1/sync/now', {}, r.sec.info.adminToken);
       return r.province;
     },
     async provinceDown() {
       await r.province?.close();
       r.province = null;
+      await held.hold();
     },
     async rate() {
       r.ticket += 1;
@@ -85,6 +90,7 @@ async function rig(prefix: string): Promise<Rig> {
   cleanups.push(async () => {
     await r.sec.dispose();
     await r.province?.close();
+    await held.release();
   });
   return r;
 }

@@ -24,7 +24,7 @@ import type { ProvinceServer } from '../../dev-tools/province-sim/server.js';
 import {
   adminGet,
   ApiClient,
-  freePort,
+  holdPort,
   linkRequest,
   queryDb,
   startProvince,
@@ -87,7 +87,8 @@ afterAll(async () => {
 
 describe('no citizen PII in clear anywhere on the device', () => {
   it('ratings from twelve ID cards over the window link leave no ID number or name in the database, WAL, logs, log export or any answer, and PII columns are empty after delivery', async () => {
-    const port = await freePort();
+    const held = await holdPort();
+    const port = held.port;
     let province: ProvinceServer | null = null;
     const sec: SecurityKiosk = await startSecurityKiosk(
       {
@@ -99,6 +100,7 @@ describe('no citizen PII in clear anywhere on the device', () => {
     cleanups.push(async () => {
       await sec.dispose();
       await province?.close();
+      await held.release();
     });
     const answers: Array<{ name: string; bytes: Buffer }> = [];
     const keep = (name: string, value: unknown) =>
@@ -161,6 +163,7 @@ describe('no citizen PII in clear anywhere on the device', () => {
     expect(findClear(filesOf(sec.dataDir), PEOPLE)).toEqual([]);
 
     // Delivery, then the retention sweep (0 days).
+    await held.release();
     province = await startProvince(sec.dataDir, sec.secrets, { port });
     await linkCall(sec.info, 'POST', '/v1/sync/now', {}, sec.info.adminToken);
     await until('delivery of all twelve', () => province!.records().length === 12, 20_000);

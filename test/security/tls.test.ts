@@ -17,8 +17,8 @@ import { makeTestCerts, type Pem, type TestCerts } from '../support/security/cer
 import {
   adminGet,
   ApiClient,
-  freePort,
-  sleep,
+  holdPort,
+  type PortHold,
   startProvince,
   startSecurityKiosk,
   until,
@@ -30,10 +30,12 @@ import { rel, sourceFiles, stripComments } from '../support/security/static-scan
 let certs: TestCerts;
 let sec: SecurityKiosk;
 let port: number;
+let held: PortHold;
 let province: ProvinceServer | null = null;
 
 async function serve(tls: Pem): Promise<ProvinceServer> {
   await province?.close();
+  await held.release();
   province = await startProvince(sec.dataDir, sec.secrets, { port, tls });
   return province;
 }
@@ -44,7 +46,8 @@ const outbox = async () =>
 
 beforeAll(async () => {
   certs = makeTestCerts();
-  port = await freePort();
+  held = await holdPort();
+  port = held.port;
   sec = await startSecurityKiosk(
     {
       province: {
@@ -71,13 +74,24 @@ beforeAll(async () => {
 afterAll(async () => {
   await sec?.dispose();
   await province?.close();
+  await held?.release();
   if (certs) fs.rmSync(certs.dir, { recursive: true, force: true });
 });
 
+/** Asks for a sync and waits until the worker has tried and failed (its lastError is stamped after `since`). */
 async function attempt(): Promise<void> {
+  const since = Date.now();
   await linkCall(sec.info, 'POST', '/v1/sync/now', {}, sec.info.adminToken);
-  // The worker tries at once; give the handshake and the (refused) retry time to happen.
-  await sleep(1_500);
+  await until(
+    'a failed delivery attempt',
+    async () => {
+      const { sync } = (await adminGet(sec.info, '/v1/diagnostics')).json as {
+        sync: { lastError: { at: number } | null };
+      };
+      return sync.lastError !== null && sync.lastError.at >= since;
+    },
+    15_000,
+  );
 }
 
 describe('TLS to the province', () => {

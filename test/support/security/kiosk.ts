@@ -37,12 +37,40 @@ export function writeDemoSecrets(dataDir: string): DemoSecrets {
 }
 
 /** A free loopback TCP port (listen on 0, close). */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+/**
+ * A loopback port held for a province test server that is not up yet: a listener that drops every
+ * connection, so the kiosk sees the province unreachable and no other listener (the kiosk's own demo
+ * province, its link or UI server, a parallel test's server, all on port 0) is handed the port meanwhile.
+ * A port merely found free and released was at times given to the kiosk's demo province, which then took
+ * the records meant to wait. `release()` right before the province listens; `hold()` again after it closed.
+ */
+export interface PortHold {
+  port: number;
+  release(): Promise<void>;
+  hold(): Promise<void>;
+}
+
+export async function holdPort(): Promise<PortHold> {
+  let server: net.Server | null = null;
+  const listen = (port: number) =>
+    new Promise<net.Server>((resolve, reject) => {
+      const holder = net.createServer((socket) => socket.destroy());
+      holder.once('error', reject);
+      holder.listen(port, '127.0.0.1', () => resolve(holder));
+    });
+  server = await listen(0);
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    port,
+    async release() {
+      const held = server;
+      server = null;
+      if (held) await new Promise<void>((resolve) => held.close(() => resolve()));
+    },
+    async hold() {
+      server ??= await listen(port);
+    },
+  };
 }
 
 /** The province test server speaking national-template/1 with the kiosk's demo secrets. */

@@ -11,7 +11,7 @@ import type { ProvinceServer } from '../../../dev-tools/province-sim/server.js';
 import { linkCall } from '../kiosk-process.js';
 import {
   ApiClient,
-  freePort,
+  holdPort,
   startProvince,
   startSecurityKiosk,
   until,
@@ -46,7 +46,8 @@ export interface RatingRig {
 }
 
 export async function ratingRig(prefix: string, overrides: Record<string, unknown> = {}): Promise<RatingRig> {
-  const port = await freePort();
+  const held = await holdPort();
+  const port = held.port;
   let ticket = 0;
   const r: RatingRig = {
     sec: await startSecurityKiosk(
@@ -59,13 +60,17 @@ export async function ratingRig(prefix: string, overrides: Record<string, unknow
     ),
     province: null,
     async provinceUp() {
-      r.province ??= await startProvince(r.sec.dataDir, r.sec.secrets, { port });
+      if (!r.province) {
+        await held.release();
+        r.province = await startProvince(r.sec.dataDir, r.sec.secrets, { port });
+      }
       await linkCall(r.sec.info, 'POST', '/v1/sync/now', {}, r.sec.info.adminToken);
       return r.province;
     },
     async provinceDown() {
       await r.province?.close();
       r.province = null;
+      await held.hold();
     },
     async rate(citizen, extra = {}) {
       ticket += 1;
@@ -93,6 +98,7 @@ export async function ratingRig(prefix: string, overrides: Record<string, unknow
     async dispose() {
       await r.sec.dispose();
       await r.province?.close();
+      await held.release();
     },
   };
   return r;
