@@ -127,15 +127,29 @@ describe('One citizen, one rating, on the real kiosk', () => {
     if (first) await screenshot(`${language}-${input}-${level}-3-thanks`);
 
     // The rating is on disk before the thanks screen is drawn (README: committed synchronously).
-    const rows = query<{ level: string; bad: number; outcome: string; evalDetail: string | null }>(
+    const rows = query<{
+      level: string;
+      bad: number;
+      outcome: string;
+      evalDetail: string | null;
+      writingEvaluation: string | null;
+      catalogueVersion: string;
+    }>(
       dataDir,
-      `SELECT r.level, r.bad, s.outcome, json_extract(r.record_json, '$.evalDetail') AS evalDetail
+      `SELECT r.level, r.bad, s.outcome, json_extract(r.record_json, '$.evalDetail') AS evalDetail,
+         json_extract(r.record_json, '$.writingEvaluation') AS writingEvaluation,
+         json_extract(r.record_json, '$.catalogueVersion') AS catalogueVersion
          FROM services s JOIN ratings r ON r.service_id = s.id WHERE s.ticket_no = ?`,
       ticketNo,
     );
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ level, bad: isBadLevel(level) ? 1 : 0, outcome: 'rated' });
-    if (isBadLevel(level)) expect(rows[0]?.evalDetail).toBeTruthy();
+    // A 差评 carries its reasons: as the province's codes, or, when chosen from the built-in catalogue before
+    // the first download, as the items' texts (domain-rules §3 r2: no invented code on the wire).
+    if (isBadLevel(level)) {
+      expect(rows[0]?.catalogueVersion).not.toMatch(/^builtin/);
+      expect(rows[0]?.evalDetail || rows[0]?.writingEvaluation).toBeTruthy();
+    }
     expect((await linkCall(kiosk.info, 'GET', `/v1/services/${ticketNo}`)).json).toEqual({ state: 'rated' });
   });
 
