@@ -11,6 +11,7 @@ import type { LinkEvent } from '../../src/link/index.js';
 import { LEVEL_KEYS } from '../../src/shared/levels.js';
 import type { KioskView } from '../../src/shared/kiosk-api.js';
 import { makeDataDir } from '../support/kiosk-process.js';
+import { until } from '../support/polling.js';
 
 const service = (
   ticketNo: string,
@@ -83,6 +84,12 @@ describe('kiosk core', () => {
   });
 
   it('a 差评 opens the reasons step; an unknown reason is refused with E7003 and stores nothing; a catalogue reason commits it with evalDetail', async () => {
+    // A province catalogue's reason (the demo province serves one at start): reasons chosen from the built-in
+    // catalogue are sent as text instead (test/rating-path/commit.test.ts).
+    await until(
+      'the province catalogue',
+      () => (running.sync.diagnostics().catalogue as { source: string }).source === 'province',
+    );
     const { sessionId } = running.core.serviceCompleted(service('A003'));
     await running.core.provider.api.rate(sessionId, 'very_dissatisfied');
     const view = running.core.view();
