@@ -39,9 +39,8 @@ export function waitForExit(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
-export async function startKiosk(dataDir: string, extraArgs: string[] = []): Promise<KioskProcess> {
-  const demoFile = path.join(dataDir, 'demo.json');
-  fs.rmSync(demoFile, { force: true });
+/** Spawns the kiosk's CLI (browser host, no window) on `dataDir`, collecting stdout and stderr. */
+function spawnCli(dataDir: string, args: string[]): { child: ChildProcess; output: () => string } {
   const child = spawn(
     process.execPath,
     [
@@ -51,38 +50,55 @@ export async function startKiosk(dataDir: string, extraArgs: string[] = []): Pro
       '--data-dir',
       dataDir,
       '--no-window',
-      '--demo',
-      ...extraArgs,
+      ...args,
     ],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, DISPLAY: '' },
-    },
+    // PATH keeps socat's folder (/usr/bin): setup-mode tests check instead that no socat child runs.
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DISPLAY: '' } },
   );
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return { child, output: () => output };
+}
+
+/**
+ * Waits until the kiosk wrote `file` and printed `banner` (the banner comes after the file is written; the log
+ * line before it does not), then answers the file's JSON. A kiosk that exits or takes over 30 s fails the wait.
+ */
+async function waitForStart<T>(
+  child: ChildProcess,
+  output: () => string,
+  file: string,
+  banner: string,
+): Promise<T> {
   const deadline = Date.now() + 30_000;
-  // The banner is printed after demo.json is written (the log line "…(demo mode)" comes before it).
-  while (!fs.existsSync(demoFile) || !output.includes('演示模式 demo mode')) {
-    if (child.exitCode !== null) throw new Error(`kiosk exited with ${child.exitCode}: ${output}`);
+  while (!fs.existsSync(file) || !output().includes(banner)) {
+    if (child.exitCode !== null) throw new Error(`kiosk exited with ${child.exitCode}: ${output()}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`kiosk did not start within 30 s: ${output}`);
+      throw new Error(`kiosk did not start within 30 s: ${output()}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  const info = JSON.parse(fs.readFileSync(demoFile, 'utf8')) as DemoInfo;
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+}
+
+const stopper = (child: ChildProcess) => async () => {
+  child.kill('SIGTERM');
+  return waitForExit(child);
+};
+
+export async function startKiosk(dataDir: string, extraArgs: string[] = []): Promise<KioskProcess> {
+  const demoFile = path.join(dataDir, 'demo.json');
+  fs.rmSync(demoFile, { force: true });
+  const { child, output } = spawnCli(dataDir, ['--demo', ...extraArgs]);
+  const info = await waitForStart<DemoInfo>(child, output, demoFile, '演示模式 demo mode');
   return {
     child,
     info,
     dataDir,
-    output: () => output,
-    stop: async () => {
-      child.kill('SIGTERM');
-      return waitForExit(child);
-    },
+    output,
+    stop: stopper(child),
     kill: async () => {
       child.kill('SIGKILL');
       await waitForExit(child);
@@ -93,30 +109,11 @@ export async function startKiosk(dataDir: string, extraArgs: string[] = []): Pro
 /** Runs the kiosk expecting it to refuse to start; resolves with its exit code and output. */
 export function runKioskExpectingFailure(dataDir: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        path.join(ROOT, 'src', 'app', 'cli.ts'),
-        '--data-dir',
-        dataDir,
-        '--no-window',
-        '--demo',
-      ],
-      {
-        cwd: ROOT,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, DISPLAY: '' },
-      },
-    );
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const { child, output } = spawnCli(dataDir, ['--demo']);
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      resolve({ code, output });
+      resolve({ code, output: output() });
     });
   });
 }
@@ -146,48 +143,15 @@ export interface SetupKioskProcess {
 export async function startSetupKiosk(dataDir: string, extraArgs: string[] = []): Promise<SetupKioskProcess> {
   const setupFile = path.join(dataDir, 'setup.json');
   fs.rmSync(setupFile, { force: true });
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      path.join(ROOT, 'src', 'app', 'cli.ts'),
-      '--data-dir',
-      dataDir,
-      '--no-window',
-      '--link-host',
-      '127.0.0.1',
-      '--link-port',
-      '0',
-      ...extraArgs,
-    ],
-    // PATH without socat's folder would prove nothing here (it is /usr/bin); the tests check instead
-    // that no socat child runs.
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DISPLAY: '' } },
-  );
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 30_000;
-  while (!fs.existsSync(setupFile) || !output.includes('设备待配置 setup mode')) {
-    if (child.exitCode !== null) throw new Error(`kiosk exited with ${child.exitCode}: ${output}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`kiosk did not start within 30 s: ${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const info = JSON.parse(fs.readFileSync(setupFile, 'utf8')) as SetupInfo;
+  const { child, output } = spawnCli(dataDir, ['--link-host', '127.0.0.1', '--link-port', '0', ...extraArgs]);
+  const info = await waitForStart<SetupInfo>(child, output, setupFile, '设备待配置 setup mode');
   return {
     child,
     info,
     adminToken: fs.readFileSync(info.adminTokenFile, 'utf8').trim(),
     dataDir,
-    output: () => output,
-    stop: async () => {
-      child.kill('SIGTERM');
-      return waitForExit(child);
-    },
+    output,
+    stop: stopper(child),
   };
 }
 
