@@ -127,7 +127,7 @@ function decodeForeign(text: Uint8Array): TextBlockResult {
  */
 function decodeForeign2023(text: Uint8Array): TextBlockResult {
   const certKey = field(text, 122, 36);
-  if (!/^9\d{16}[\dX]$/.test(certKey)) return readError("'Y' card number is not 18 digits starting 9");
+  if (!/^9\d{17}$/.test(certKey)) return readError("'Y' card number is not 18 digits starting 9");
   if (!isValidIdNumber(certKey)) return fail(READER_ERRORS.checkDigit, 'GB 11643 check digit');
   const birthDate = isoDate(field(text, 36, 16));
   const from = isoDate(field(text, 188, 16));

@@ -59,9 +59,10 @@ export function isForeignPermit2017Number(value: string): boolean {
   return /^[A-Z]{3}\d{12}$/.test(value);
 }
 
-/** 外国人永久居留身份证 2023 (SAM type `Y`): 18 characters starting 9, MOD 11-2 check character. */
+/** 外国人永久居留身份证 2023 (SAM type `Y`): 18 digits starting 9, with the MOD 11-2 check. */
 export function isForeignPermit2023Number(value: string): boolean {
-  return /^9\d{16}[\dX]$/.test(value) && hasMod11_2Check(value);
+  // The profile says "18 digits": a number whose check would be X is not a 2023 card number.
+  return /^9\d{17}$/.test(value) && hasMod11_2Check(value);
 }
 
 const USCC_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';

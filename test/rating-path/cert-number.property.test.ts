@@ -39,7 +39,13 @@ const foreign2017 = fc
   .tuple(fc.stringMatching(/^[A-Z]{3}$/), digits(12))
   .map(([letters, rest]) => letters + rest);
 
-const foreign2023 = digits(16).map((rest) => withMod11(`9${rest}`));
+// The profile says "18 digits": a check that would be X makes no 2023 card number.
+const foreign2023 = digits(16)
+  .map((rest) => withMod11(`9${rest}`))
+  .filter((n) => !n.endsWith('X'));
+const foreign2023WithX = digits(16)
+  .map((rest) => withMod11(`9${rest}`))
+  .filter((n) => n.endsWith('X'));
 
 const USCC_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const uscc = fc
@@ -89,7 +95,7 @@ describe('document number checks', () => {
     expect(isIdCardNumber('11010519491231002x')).toBe(false); // upper-case X only (the link upper-cases)
   });
 
-  it('accepts both 外国人永久居留身份证 forms: 2017 (3 letters + 12 digits) and 2023 (18 characters from 9, MOD 11-2)', () => {
+  it('accepts both 外国人永久居留身份证 forms: 2017 (3 letters + 12 digits) and 2023 (18 digits from 9, MOD 11-2)', () => {
     fc.assert(
       fc.property(
         foreign2017,
@@ -109,6 +115,15 @@ describe('document number checks', () => {
     );
     expect(isForeignPermit2017Number('usa123456789012')).toBe(false);
     expect(isForeignPermit2017Number('USA12345678901')).toBe(false);
+  });
+
+  it('refuses a 9… number whose MOD 11-2 check is X as a 2023 永居证: the profile says 18 digits', () => {
+    fc.assert(
+      fc.property(foreign2023WithX, (number) => {
+        expect(isForeignPermit2023Number(number)).toBe(false);
+        expect(isValidCertKey('foreign-permanent', number)).toBe(false);
+      }),
+    );
   });
 
   it('accepts a 统一社会信用代码 with its GB 32100 check character and refuses any one change', () => {
