@@ -24,8 +24,7 @@ import { createAuditTrail, findStaffByCard, type AuditTrail } from '../config/in
 import { DAY_MS, parseShanghaiDate } from '../sync/time.js';
 import { SessionController, type RatingToCommit } from './session-controller.js';
 import { citizenApi } from './citizen-api.js';
-import { ThanksScreen } from './thanks-screen.js';
-import { CardNotice } from './card-notice.js';
+import { TimedNote } from './timed-note.js';
 import { OpeningHoursGate } from './opening-hours-gate.js';
 import { catalogueRefFrom, citizenRefFor } from './session-inputs.js';
 import { buildView } from './view-builder.js';
@@ -65,6 +64,8 @@ export interface KioskCoreDeps {
   admin?: AdminService;
 }
 
+/** A card note: long enough to read twice at a counter, short enough not to linger for the next citizen. */
+const CARD_NOTICE_MS = 5_000;
 const STAR_WINDOW_MS = 30 * 24 * 3600 * 1000;
 
 export class KioskCore implements LinkBackend {
@@ -78,9 +79,13 @@ export class KioskCore implements LinkBackend {
   private readonly linkListeners = new Set<(event: LinkEvent) => void>();
   private language: Language;
   private largeType: boolean;
-  /** The note after a card tap that gave no identity (issue 16). */
-  private readonly cardNotice = new CardNotice(() => this.publish());
-  private readonly thanks = new ThanksScreen(() => {
+  /**
+   * The note after a card tap that gave no identity (issue 16): "未能读取证件，请重新放置" or "暂不支持此证件", on
+   * whatever screen the citizen faces; a good read ends it at once.
+   */
+  private readonly cardNotice = new TimedNote<{ kind: CardNoticeKind }>(() => this.publish());
+  /** Thanks for `thanksSec`, then idle in the default language: the next citizen must not inherit it. */
+  private readonly thanks = new TimedNote<object>(() => {
     this.language = this.deps.config.ui.defaultLanguage;
     this.publish();
   });
@@ -213,7 +218,7 @@ export class KioskCore implements LinkBackend {
       session,
       sessionProjectNo: projectNo,
       catalogue: this.deps.catalogue.current(),
-      thanksUntil: this.thanks.shownUntil,
+      thanksUntil: this.thanks.current?.until ?? null,
       cardNotice: this.cardNotice.current,
     });
     const view: KioskView = { ...built, saveFailed: session ? this.saveFailed : null };
@@ -359,7 +364,7 @@ export class KioskCore implements LinkBackend {
 
   /** A tapped card gave no identity (could not be read, or a type not read): the citizen is told (issue 16). */
   cardProblem(kind: CardNoticeKind): void {
-    this.cardNotice.show(kind, this.deps.now());
+    this.cardNotice.show({ kind }, this.deps.now(), CARD_NOTICE_MS);
     this.publish();
   }
 
@@ -371,7 +376,7 @@ export class KioskCore implements LinkBackend {
   /** A clerk taps their own ID card while the window is idle: signs them in if the roster knows the card. */
   private cardSignIn(certKey: string): void {
     const { config } = this.deps;
-    if (this.effectiveStatus() !== 'open' || this.thanks.shownUntil !== null) return;
+    if (this.effectiveStatus() !== 'open' || this.thanks.current !== null) return;
     const staff = findStaffByCard(config.staff, config.admin.staffCardKey, certKey);
     if (!staff) return;
     this.signIn(
@@ -452,7 +457,7 @@ export class KioskCore implements LinkBackend {
           state,
         });
         if (effect.outcome === 'rated')
-          this.thanks.show(this.deps.now(), this.deps.config.session.thanksSec * 1000);
+          this.thanks.show({}, this.deps.now(), this.deps.config.session.thanksSec * 1000);
         else if (effect.outcome !== 'superseded') this.language = this.deps.config.ui.defaultLanguage;
         this.refreshStars();
         break;
