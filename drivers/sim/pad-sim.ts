@@ -48,6 +48,8 @@ export class PadSimulator {
   #busyUntil = 0;
   /** The next frames of these types asking for an ACK are answered NAK with this reason. */
   #nakNext: { type: string; reason: number; count: number } | undefined;
+  /** A busy spell that starts when the next frame of this type arrives (so a test need not race the kiosk). */
+  #busyOnNext: { type: string; ms: number } | undefined;
   #lastHandled: string | undefined;
   /** RATINGs not yet ACKed: kept across unplugs, like the pad's non-volatile queue. */
   readonly #unacked: Outgoing[] = [];
@@ -141,6 +143,11 @@ export class PadSimulator {
   /** Answers every ACK-requested frame with NAK `busy` for `ms`. */
   busy(ms: number): void {
     this.#busyUntil = performance.now() + ms;
+  }
+
+  /** From the next ACK-requested frame of `type` on, answers every one with NAK `busy` for `ms`. */
+  busyOnNext(type: Rp1Message['type'], ms: number): void {
+    this.#busyOnNext = { type, ms };
   }
 
   /** Answers the next `count` ACK-requested frames of `type` (e.g. 'arm') with NAK `reason`. */
@@ -257,6 +264,10 @@ export class PadSimulator {
       if (nak && nak.type === decoded.message.type && nak.count > 0) {
         nak.count -= 1;
         return reply(FLAG.nak, Uint8Array.of(nak.reason));
+      }
+      if (this.#busyOnNext?.type === decoded.message.type) {
+        this.#busyUntil = performance.now() + this.#busyOnNext.ms;
+        this.#busyOnNext = undefined;
       }
       if (performance.now() < this.#busyUntil) return reply(FLAG.nak, Uint8Array.of(4)); // busy
       reply(FLAG.ack, new Uint8Array(0));

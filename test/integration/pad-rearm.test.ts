@@ -114,7 +114,7 @@ describe('the pad is armed for the open session, whatever happened to it', () =>
 
   it('When the pad answers the session ARM with NAK busy for a moment, the kiosk retransmits it later and a press rates the session', async () => {
     const naksBefore = padSnapshot()!.counters.naks;
-    pad.busy(250); // three NAKs sent back-to-back would all be refused
+    pad.busyOnNext('arm', 250); // from the ARM's arrival: three NAKs sent back-to-back would all be refused
     await openArmedSession();
     expect(padSnapshot()!.counters.naks).toBeGreaterThan(naksBefore);
     expect(arms().at(-1)).toBeDefined();
