@@ -9,112 +9,27 @@
  * Attack: against the real kiosk process; the kiosk must detect it at start (health degraded, diagnostics
  * code), keep taking ratings, leave the tampered row as it is, and the province must see the break.
  */
-import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { linkCall } from '../support/kiosk-process.js';
-import type { ProvinceServer } from '../../dev-tools/province-sim/server.js';
 import type { ChainBreak } from '../../dev-tools/province-sim/ledger.js';
-import {
-  adminGet,
-  ApiClient,
-  holdPort,
-  queryDb,
-  startProvince,
-  startSecurityKiosk,
-  until,
-  type SecurityKiosk,
-} from '../support/security/kiosk.js';
+import { adminGet, queryDb, until } from '../support/security/kiosk.js';
+import { ratingRig, tamper, type RatingRig } from '../support/security/rating-rig.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c().catch(() => undefined);
 });
 
-interface Rig {
-  sec: SecurityKiosk;
-  port: number;
-  province: ProvinceServer | null;
-  ticket: number;
-  provinceUp(): Promise<ProvinceServer>;
-  provinceDown(): Promise<void>;
-  rate(): Promise<void>;
-  delivered(n: number): Promise<void>;
-}
-
-async function rig(prefix: string): Promise<Rig> {
-  const held = await holdPort();
-  const port = held.port;
-  const r: Rig = {
-    sec: await startSecurityKiosk(
-      { session: { responseIntervalSec: 0 }, province: { baseUrl: `http://127.0.0.1:${port}` } },
-      { prefix },
-    ),
-    port,
-    province: null,
-    ticket: 0,
-    async provinceUp() {
-      if (!r.province) {
-        await held.release();
-        r.province = await startProvince(r.sec.dataDir, r.sec.secrets, { port });
-      }
-      await linkCall(r.sec.info, 'POST', '/v1/sync/now', {}, r.sec.info.adminToken);
-      return r.province;
-    },
-    async provinceDown() {
-      await r.province?.close();
-      r.province = null;
-      await held.hold();
-    },
-    async rate() {
-      r.ticket += 1;
-      const done = await linkCall(r.sec.info, 'POST', '/v1/service/completed', {
-        ticketNo: `T${r.ticket}`,
-        projectNo: `${prefix}${r.ticket}-${Date.now()}`,
-      });
-      expect(done.status).toBe(202);
-      const api = await ApiClient.connect(r.sec.info.uiUrl);
-      try {
-        const answer = await api.call('rate', [(done.json as { sessionId: string }).sessionId, 'satisfied']);
-        expect(answer).toMatchObject({ result: { ok: true } });
-      } finally {
-        api.close();
-      }
-    },
-    async delivered(n) {
-      await linkCall(r.sec.info, 'POST', '/v1/sync/now', {}, r.sec.info.adminToken);
-      await until(`${n} records at the province`, () => (r.province?.records().length ?? 0) >= n, 15_000);
-    },
-  };
-  cleanups.push(async () => {
-    await r.sec.dispose();
-    await r.province?.close();
-    await held.release();
-  });
+/** The shared rating rig (a real kiosk, a province on a held port), disposed after the file. */
+async function rig(prefix: string): Promise<RatingRig> {
+  const r = await ratingRig(prefix);
+  cleanups.push(() => r.dispose());
   return r;
 }
 
-/** Opens the stopped kiosk's database as an attacker would: drops the append-only triggers, runs `sql`, puts them back. */
-function tamper(dataDir: string, change: (db: Database.Database) => void): void {
-  const db = new Database(path.join(dataDir, 'kiosk.sqlite'));
-  try {
-    const triggers = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger'`).all() as Array<{
-      name: string;
-      sql: string;
-    }>;
-    db.transaction(() => {
-      for (const t of triggers) db.exec(`DROP TRIGGER "${t.name}"`);
-      db.pragma('foreign_keys = OFF');
-      change(db);
-      for (const t of triggers) db.exec(t.sql);
-    })();
-  } finally {
-    db.close();
-  }
-}
-
-async function expectDetectedAtStart(r: Rig, code: string): Promise<Record<string, unknown>> {
+async function expectDetectedAtStart(r: RatingRig, code: string): Promise<Record<string, unknown>> {
   const health = await linkCall(r.sec.info, 'GET', '/v1/health', undefined, null);
   expect(health.json).toMatchObject({ status: 'degraded' });
   const diagnostics = await adminGet(r.sec.info, '/v1/diagnostics');
